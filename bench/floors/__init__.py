@@ -1,0 +1,1 @@
+"""Floor measurements: what the bare building blocks do on this machine."""

@@ -1,0 +1,1 @@
+"""Plumbing shared by the floors and the scenarios: infra, processes, load, metrics."""

@@ -1,0 +1,120 @@
+"""Authentication: frontends' HS256 JWTs and customer apps' API keys.
+
+A JWT needs ``sub`` (the user id), ``role`` (customer or admin) and ``exp``.
+API keys are random, prefixed ``wg_live_``, and stored only as their SHA-256.
+"""
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import jwt
+from fastapi import Request
+
+from wagate_platform.errors import ApiError
+
+Role = Literal["customer", "admin"]
+API_KEY_PREFIX = "wg_live_"
+JWT_ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    role: Role
+    via: Literal["jwt", "api_key"] = "jwt"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can_access(self, user_id: str) -> bool:
+        return self.is_admin or self.user_id == user_id
+
+
+def unauthorized(message: str = "missing or invalid credentials") -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def decode_jwt(token: str, secret: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise unauthorized("token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise unauthorized("invalid token") from exc
+    role = claims.get("role")
+    if role not in ("customer", "admin"):
+        raise unauthorized("token has no valid role")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub or len(sub) > 128:
+        raise unauthorized("token has no valid subject")
+    return Principal(user_id=sub, role=role)
+
+
+def issue_jwt(user_id: str, role: Role, secret: str, ttl_s: int = 3600) -> str:
+    """Mint a token (dev tooling and tests; production tokens come from the identity provider)."""
+    now = int(time.time())
+    return jwt.encode(
+        {"sub": user_id, "role": role, "iat": now, "exp": now + ttl_s}, secret, JWT_ALGORITHM
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def looks_like_api_key(token: str) -> bool:
+    return token.startswith(API_KEY_PREFIX)
+
+
+def api_key_from_request(request: Request) -> str | None:
+    """The API key from ``X-Api-Key`` or ``Authorization: Bearer wg_live_...``."""
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    token = bearer_token(request)
+    if token and looks_like_api_key(token):
+        return token
+    return None
+
+
+def generate_api_key() -> str:
+    """A new key: the prefix and 256 bits of randomness."""
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_key_display_prefix(key: str) -> str:
+    """What may be shown and logged of a key: the prefix and four characters."""
+    return key[: len(API_KEY_PREFIX) + 4]
+
+
+class JwtAuthenticator:
+    """FastAPI dependency factory: resolves the request's JWT into a ``Principal``."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def principal(self, request: Request) -> Principal:
+        token = bearer_token(request)
+        if token is None:
+            raise unauthorized()
+        return decode_jwt(token, self._secret)
+
+    def admin(self, request: Request) -> Principal:
+        principal = self.principal(request)
+        if not principal.is_admin:
+            raise ApiError(403, "forbidden", "admin role required")
+        return principal

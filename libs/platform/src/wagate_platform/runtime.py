@@ -1,0 +1,144 @@
+"""The plumbing one service process needs, and the FastAPI app that hosts it.
+
+``ServiceRuntime`` builds the broker, publisher, MongoDB client and outbox
+without connecting. ``build_service_app`` wraps a service's routers and
+subscribers into a FastAPI app whose lifespan connects MongoDB (creating
+indexes), declares the topology, starts the broker and the outbox relay, and
+stops all of it in reverse order.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI
+from faststream.rabbit import RabbitBroker
+from faststream.specification import AsyncAPI
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from wagate_platform.broker import Binding, build_broker, build_topology, declare_topology
+from wagate_platform.consumer import Handler, Parser, subscribe
+from wagate_platform.errors import install_error_handlers
+from wagate_platform.http import install_http_middleware
+from wagate_platform.inbox import INBOX_INDEXES
+from wagate_platform.logging import configure_logging, get_logger
+from wagate_platform.mongo import (
+    CollectionIndexes,
+    CommandCounter,
+    Document,
+    create_mongo_client,
+    ensure_indexes,
+    ping,
+)
+from wagate_platform.observability import broker_check, operational_router
+from wagate_platform.outbox import OUTBOX_INDEXES, Outbox, OutboxRelay
+from wagate_platform.publisher import EventPublisher
+from wagate_platform.settings import ServiceSettings
+from wagate_platform.topology import Topology
+
+log = get_logger(__name__)
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    broker: RabbitBroker
+    topology: Topology
+    publisher: EventPublisher
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    mongo_commands: CommandCounter
+    outbox: Outbox
+    relay: OutboxRelay
+    bindings: list[Binding] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, settings: ServiceSettings, default_database: str) -> "ServiceRuntime":
+        broker = build_broker(settings)
+        topology = build_topology(settings)
+        publisher = EventPublisher(broker, topology, settings.service_name)
+        counter = CommandCounter()
+        mongo = create_mongo_client(settings, counter)
+        db = mongo[settings.mongodb_database or default_database]
+        return cls(
+            settings=settings,
+            broker=broker,
+            topology=topology,
+            publisher=publisher,
+            mongo=mongo,
+            db=db,
+            mongo_commands=counter,
+            outbox=Outbox(db),
+            relay=OutboxRelay(db, publisher, poll_interval_s=settings.outbox_poll_interval_s),
+        )
+
+    def subscribe(self, binding: Binding, parse: Parser, handler: Handler) -> None:
+        """Consume ``binding.queue``; its extra keys, DLQ and delays are declared at start.
+
+        A queue listed in ``AMQP_PAUSED_QUEUES`` is declared and bound but not consumed.
+        """
+        if binding.queue in self.settings.paused_queues:
+            log.warning("consumer_paused", queue=binding.queue)
+        else:
+            subscribe(self.broker, self.topology, binding, parse, handler)
+        self.bindings.append(binding)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncClientSession]:
+        """A MongoDB session inside a transaction, committed when the block ends cleanly."""
+        async with self.mongo.start_session() as session, await session.start_transaction():
+            yield session
+
+    async def mongo_ready(self) -> bool:
+        return await ping(self.mongo)
+
+
+def build_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    indexes: Sequence[CollectionIndexes] = (),
+    on_start: Sequence[Hook] = (),
+    on_stop: Sequence[Hook] = (),
+) -> FastAPI:
+    settings = runtime.settings
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_format)
+        await ensure_indexes(runtime.db, [OUTBOX_INDEXES, INBOX_INDEXES, *indexes])
+        await runtime.broker.connect()
+        await declare_topology(runtime.broker, runtime.topology, runtime.bindings)
+        await runtime.broker.start()
+        await runtime.relay.start()
+        for hook in on_start:
+            await hook()
+        log.info("service_started", port=settings.http_port)
+        try:
+            yield
+        finally:
+            for hook in reversed(on_stop):
+                await hook()
+            await runtime.relay.stop()
+            await runtime.broker.stop()
+            await runtime.mongo.close()
+            log.info("service_stopped")
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    install_http_middleware(app)
+    asyncapi = AsyncAPI(runtime.broker, title=f"{title} events", version="0.1.0")
+    app.include_router(
+        operational_router(
+            {"mongodb": runtime.mongo_ready, "rabbitmq": broker_check(runtime.broker)}, asyncapi
+        )
+    )
+    for router in routers:
+        app.include_router(router)
+    app.state.runtime = runtime
+    return app

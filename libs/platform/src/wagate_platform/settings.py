@@ -1,0 +1,84 @@
+"""Settings every service shares, read from the environment (pydantic-settings)."""
+
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
+DEV_SHARED_SECRET = "dev-only-insecure-shared-secret"
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", DEV_JWT_SECRET})
+
+
+class ServiceSettings(BaseSettings):
+    """The common environment of DESIGN.md; each service subclasses it.
+
+    A default or placeholder secret is refused at start outside development mode.
+    """
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    service_name: str = "wagate"
+    environment: Literal["development", "production", "test"] = "development"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    rabbitmq_url: str = "amqp://guest:guest@localhost:5672/"
+    amqp_namespace: str = Field(
+        default="",
+        description="Prefix for exchange and queue names; empty in production. "
+        "Tests use it to isolate runs on a shared broker.",
+    )
+    amqp_prefetch: int = Field(default=32, ge=1)
+    amqp_delivery_limit: int = Field(default=5, ge=1)
+    amqp_paused_queues: str = Field(
+        default="",
+        description="Comma-separated consumer queues (without namespace) this process declares "
+        "and binds but does not consume: messages wait there until a process without the "
+        "setting runs (maintenance; the bench pre-fills a backlog with it).",
+    )
+
+    mongodb_url: str = "mongodb://localhost:27017/?directConnection=true"
+    mongodb_database: str = ""
+    mongodb_timeout_ms: int = Field(default=5000, ge=100)
+
+    auth_jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    provider: Literal["sandbox", "waha", "meta", "whapi"] = "sandbox"
+    provider_url: str = "http://127.0.0.1:8090"
+    provider_api_key: SecretStr = SecretStr("")
+    public_webhook_base_url: str = "http://127.0.0.1:8004"
+    provider_webhook_hmac_key: SecretStr = SecretStr(DEV_SHARED_SECRET)
+    webhook_shared_secret: SecretStr = SecretStr(DEV_SHARED_SECRET)
+
+    outbox_poll_interval_s: float = Field(default=1.0, gt=0)
+
+    @property
+    def paused_queues(self) -> frozenset[str]:
+        return frozenset(q.strip() for q in self.amqp_paused_queues.split(",") if q.strip())
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in ("development", "test")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Self:
+        if self.is_development:
+            return self
+        weak = [
+            name
+            for name in ("auth_jwt_secret", "provider_webhook_hmac_key", "webhook_shared_secret")
+            if _is_placeholder(getattr(self, name))
+        ]
+        if weak:
+            raise ValueError(
+                f"refusing to start in {self.environment} mode with a default or placeholder "
+                f"secret: {', '.join(n.upper() for n in weak)}"
+            )
+        return self
+
+
+def _is_placeholder(secret: SecretStr) -> bool:
+    value = secret.get_secret_value()
+    return value in PLACEHOLDER_SECRETS or value.startswith("dev-only") or len(value) < 16

@@ -1,0 +1,3 @@
+from provider_sandbox.main import main
+
+main()

@@ -1,0 +1,3 @@
+"""The sandbox version."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,107 @@
+"""REST routes of sender-svc (thin: authenticate, call a use case, shape the answer)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+from wagate_platform.errors import not_found
+
+from sender_svc.domain.calendar import minute_window, now, seconds_to_next_window
+from sender_svc.domain.requests import CampaignRequest, SendMessageRequest
+from sender_svc.service.container import Services
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+
+
+def message_view(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": doc["_id"],
+        "status": doc["status"],
+        "to": doc["to"],
+        "type": doc.get("type"),
+        "session_id": doc.get("session_id"),
+        "provider_message_id": doc.get("provider_message_id"),
+        "campaign_id": doc.get("campaign_id"),
+        "error": doc.get("error"),
+        "created_at": doc["created_at"].isoformat(),
+        "history": [
+            {"status": h["status"], "at": h["at"].isoformat()} for h in doc.get("history", [])
+        ],
+    }
+
+
+def build_router(services: Services) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["sending"])
+    auth = services.auth
+
+    @router.post("/messages", status_code=202)
+    async def send_message(
+        body: SendMessageRequest, request: Request, idempotency_key: IdempotencyKey = None
+    ) -> JSONResponse:
+        """Queue a message (202); it is sent by the dispatcher with session rotation."""
+        caller = await auth.sender(request)
+        result = await services.accept(caller.user_id, body, idempotency_key)
+        return JSONResponse(result, status_code=202)
+
+    @router.post("/messages/direct")
+    async def send_direct(body: SendMessageRequest, request: Request) -> dict[str, Any]:
+        """Send now, bypassing the queue: the provider's answer, or 502 provider_error."""
+        caller = await auth.sender(request)
+        return await services.direct(caller.user_id, body)
+
+    @router.get("/messages/{message_id}")
+    async def get_message(message_id: str, request: Request) -> dict[str, Any]:
+        doc = await services.messages.get(await auth.user_id(request), message_id)
+        if doc is None:
+            raise not_found("message")
+        return message_view(doc)
+
+    @router.get("/messages")
+    async def list_messages(
+        request: Request,
+        status: str | None = None,
+        campaign_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    ) -> dict[str, Any]:
+        docs = await services.messages.recent(
+            await auth.user_id(request), status=status, campaign_id=campaign_id, limit=limit
+        )
+        return {"messages": [message_view(d) for d in docs]}
+
+    @router.get("/rate-limit")
+    async def rate_limit(request: Request) -> dict[str, Any]:
+        """The caller's per-minute budget (this call does not count against it)."""
+        account = await services.accounts.find({"_id": await auth.user_id(request)})
+        at = now()
+        limit = account.subscription.rate_limit_per_minute if account else 0
+        used = account.count if account and account.window == minute_window(at) else 0
+        remaining = max(0, limit - used)
+        return {
+            "limit": limit,
+            "remaining": remaining,
+            "reset_in_ms": int(seconds_to_next_window(at) * 1000),
+            "is_limited": limit > 0 and remaining == 0,
+        }
+
+    @router.post("/campaigns", status_code=202, tags=["campaigns"])
+    async def create_campaign(body: CampaignRequest, request: Request) -> JSONResponse:
+        caller = await auth.sender(request)
+        return JSONResponse(await services.campaigns.create(caller.user_id, body), status_code=202)
+
+    @router.get("/campaigns/{campaign_id}", tags=["campaigns"])
+    async def get_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
+        return await services.campaigns.get(await auth.user_id(request), campaign_id)
+
+    @router.post("/campaigns/{campaign_id}/pause", tags=["campaigns"])
+    async def pause_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
+        return await services.campaigns.pause(await auth.user_id(request), campaign_id)
+
+    @router.post("/campaigns/{campaign_id}/resume", tags=["campaigns"])
+    async def resume_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
+        return await services.campaigns.resume(await auth.user_id(request), campaign_id)
+
+    @router.post("/campaigns/{campaign_id}/cancel", tags=["campaigns"])
+    async def cancel_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
+        return await services.campaigns.cancel(await auth.user_id(request), campaign_id)
+
+    return router

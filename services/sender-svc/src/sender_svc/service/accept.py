@@ -1,0 +1,122 @@
+"""The accept path of ``POST /v1/messages``: ≤ 2 MongoDB round trips and 1 publish.
+
+1. authentication + subscription + rate limit (one ``find_one_and_update``, see auth);
+2. insert of the message document, which carries the ``Idempotency-Key`` under a unique
+   index and is its own outbox record (``requested_pending``);
+then ``message.requested`` is published. If that publish fails the message is already
+durably queued in MongoDB: the answer is still 202 and the relay sweep publishes it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from pymongo.errors import DuplicateKeyError
+from wagate_platform.errors import ApiError
+from wagate_platform.logging import get_correlation_id, get_logger
+from wagate_platform.mongo import Document
+from wagate_platform.publisher import EventPublisher
+
+from sender_svc.adapters.messages import MessageRepository
+from sender_svc.domain.calendar import now_ms
+from sender_svc.domain.ids import message_id
+from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
+from sender_svc.service.events import requested_event
+from sender_svc.service.outbox import REQUESTED, MessageOutbox
+
+log = get_logger(__name__)
+
+
+def invalid_phone(exc: InvalidRecipient, field: str = "to") -> ApiError:
+    data: dict[str, Any] = {"field": field, "value": exc.value[:64]}
+    if exc.index is not None:
+        data["index"] = exc.index
+    return ApiError(422, "invalid_phone_number", str(exc), data)
+
+
+def new_message_doc(
+    user_id: str,
+    to: str,
+    content: dict[str, Any],
+    *,
+    at: datetime,
+    session_ids: list[str],
+    group_id: str | None,
+    strategy: str,
+    campaign_id: str | None = None,
+    seq: int | None = None,
+    idem_key: str | None = None,
+) -> Document:
+    doc: Document = {
+        "_id": message_id(),
+        "user_id": user_id,
+        "to": to,
+        "type": content["type"],
+        "content": content,
+        "session_ids": session_ids,
+        "group_id": group_id,
+        "strategy": strategy,
+        "campaign_id": campaign_id,
+        "status": "queued",
+        "history": [{"status": "queued", "at": at}],
+        "created_at": at,
+        "requested_at": at,
+        "requested_event_id": str(uuid4()),
+        "correlation_id": get_correlation_id(),
+        "lease_until": None,
+        "tried": [],
+        "attempts": 0,
+    }
+    if campaign_id is not None:
+        doc["seq"] = seq
+        doc["held"] = True
+    else:
+        doc["requested_pending"] = True
+    if idem_key is not None:
+        doc["idem_key"] = idem_key
+    return doc
+
+
+def accepted(doc: Document) -> dict[str, Any]:
+    return {"id": doc["_id"], "status": "queued", "created_at": doc["created_at"].isoformat()}
+
+
+@dataclass
+class AcceptMessage:
+    messages: MessageRepository
+    publisher: EventPublisher
+    outbox: MessageOutbox
+
+    async def __call__(
+        self, user_id: str, body: SendMessageRequest, idem_key: str | None
+    ) -> dict[str, Any]:
+        try:
+            to = normalize_recipient(body.to)
+        except InvalidRecipient as exc:
+            raise invalid_phone(exc) from exc
+        at = now_ms()
+        doc = new_message_doc(
+            user_id,
+            to,
+            body.content().model_dump(mode="json", exclude_none=True),
+            at=at,
+            session_ids=[body.session_id] if body.session_id else [],
+            group_id=body.group_id,
+            strategy=body.strategy,
+            idem_key=idem_key,
+        )
+        try:
+            await self.messages.insert(doc)
+        except DuplicateKeyError:
+            first = await self.messages.by_idempotency_key(user_id, idem_key or "")
+            if first is None:
+                raise
+            return accepted(first)
+        try:
+            await self.publisher.publish(requested_event(doc, at))
+        except Exception as exc:
+            log.warning("message_requested_deferred", message_id=doc["_id"], error=str(exc)[:200])
+        else:
+            self.outbox.confirmed(REQUESTED, doc["_id"])
+        return accepted(doc)

@@ -1,0 +1,81 @@
+"""The use cases of one sender-svc process, wired together (built by ``create_app``)."""
+
+from dataclasses import dataclass
+
+from wagate_platform.runtime import ServiceRuntime
+
+from sender_svc.adapters.accounts import AccountRepository
+from sender_svc.adapters.campaigns import CampaignRepository
+from sender_svc.adapters.messages import MessageRepository
+from sender_svc.adapters.providers import ProviderAdapter
+from sender_svc.adapters.sessions import SessionRepository
+from sender_svc.service.accept import AcceptMessage
+from sender_svc.service.auth import Authenticator
+from sender_svc.service.campaigns import Campaigns
+from sender_svc.service.choice import SessionChooser
+from sender_svc.service.direct import DirectSend
+from sender_svc.service.dispatch import Dispatcher
+from sender_svc.service.outbox import MessageOutbox
+from sender_svc.service.projections import Projections
+from sender_svc.service.receipts import FollowReceipts
+from sender_svc.service.streamer import CampaignStreamer
+from sender_svc.settings import SenderSettings
+
+
+@dataclass
+class Services:
+    settings: SenderSettings
+    auth: Authenticator
+    accounts: AccountRepository
+    messages: MessageRepository
+    accept: AcceptMessage
+    direct: DirectSend
+    dispatcher: Dispatcher
+    receipts: FollowReceipts
+    projections: Projections
+    campaigns: Campaigns
+    streamer: CampaignStreamer
+    outbox: MessageOutbox
+    provider: ProviderAdapter
+
+
+def build_services(
+    runtime: ServiceRuntime, settings: SenderSettings, provider: ProviderAdapter
+) -> Services:
+    db = runtime.db
+    accounts = AccountRepository(db)
+    messages = MessageRepository(db)
+    sessions = SessionRepository(db, settings.daily_timezone)
+    campaigns = CampaignRepository(db)
+    outbox = MessageOutbox(
+        messages,
+        runtime.publisher,
+        flush_interval_s=settings.ack_flush_interval_s,
+        sweep_interval_s=settings.relay_interval_s,
+        grace_s=settings.relay_grace_s,
+    )
+    chooser = SessionChooser(
+        sessions,
+        messages,
+        settings.daily_timezone,
+        settings.pacing_interval_ms,
+        settings.pacing_jitter_ratio,
+    )
+    dispatcher = Dispatcher(
+        messages, sessions, chooser, provider, runtime.publisher, runtime.topology, outbox, settings
+    )
+    return Services(
+        settings=settings,
+        auth=Authenticator(accounts, settings.auth_jwt_secret.get_secret_value()),
+        accounts=accounts,
+        messages=messages,
+        accept=AcceptMessage(messages, runtime.publisher, outbox),
+        direct=DirectSend(messages, dispatcher),
+        dispatcher=dispatcher,
+        receipts=FollowReceipts(messages, runtime.publisher, runtime.topology, settings),
+        projections=Projections(accounts, sessions),
+        campaigns=Campaigns(campaigns, settings.campaign_max_recipients),
+        streamer=CampaignStreamer(campaigns, runtime.publisher, outbox, settings),
+        outbox=outbox,
+        provider=provider,
+    )

@@ -1,0 +1,166 @@
+"""Creating a session: rate limit, plan checks, a slot from billing, then the write.
+
+No partial state: input is checked before billing is asked; a slot taken for a
+creation that then fails (or whose answer came too late) is released again.
+"""
+
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
+from wagate_contracts import DenialReason, SubscriptionChecked
+from wagate_contracts.envelope import Event
+from wagate_platform.auth import Principal
+from wagate_platform.errors import ApiError
+from wagate_platform.mongo import Document
+from wagate_platform.runtime import ServiceRuntime
+from wagate_platform.unit_of_work import transact
+
+from session_svc.adapters.audit_repository import AuditRepository, audit_entry
+from session_svc.adapters.billing_client import BillingClient, BillingUnavailable
+from session_svc.adapters.plan_projection import PlanProjection
+from session_svc.adapters.rate_limiter import RateLimiter
+from session_svc.adapters.session_repository import (
+    DEFAULT_INDEX,
+    SessionRepository,
+    violated_index,
+)
+from session_svc.domain.sessions import exceeds_plan, generated_name, new_session_id
+from session_svc.service.errors import daily_limit_too_high, name_taken
+from session_svc.service.session_events import session_created, session_updated
+
+
+class CreateSession:
+    def __init__(
+        self, runtime: ServiceRuntime, billing: BillingClient, limiter: RateLimiter
+    ) -> None:
+        self._runtime = runtime
+        self._billing = billing
+        self._limiter = limiter
+        self._sessions = SessionRepository(runtime.db)
+        self._plans = PlanProjection(runtime.db)
+        self._audit = AuditRepository(runtime.db)
+
+    async def __call__(
+        self, actor: Principal, name: str | None, is_default: bool, daily_limit: int | None
+    ) -> Document:
+        user_id = actor.user_id
+        verdict = await self._limiter.hit(f"create:{user_id}")
+        if not verdict.allowed:
+            raise ApiError(
+                429,
+                "rate_limited",
+                "too many sessions created; try again later",
+                {"retry_after": verdict.retry_after_s},
+                headers={"Retry-After": str(verdict.retry_after_s)},
+            )
+        plan = await self._plans.get(user_id)
+        cap = plan.daily_limit_per_session if plan else None
+        if exceeds_plan(daily_limit, cap):
+            raise daily_limit_too_high(daily_limit, cap)
+        if name is not None and await self._sessions.name_taken(user_id, name):
+            raise name_taken(name)
+
+        session_id = new_session_id()
+        try:
+            answer = await self._billing.reserve(user_id, session_id)
+        except BillingUnavailable as exc:
+            await self._release(user_id, session_id)
+            await self._audit.add(
+                [
+                    audit_entry(
+                        user_id, actor, "create", "error", session_id, error="billing_unavailable"
+                    )
+                ]
+            )
+            raise ApiError(
+                503, "billing_unavailable", "billing did not answer; no session was created"
+            ) from exc
+        if not answer.allowed:
+            await self._audit.add(
+                [audit_entry(user_id, actor, "create", "denied", None, reason=answer.reason)]
+            )
+            raise _denied(answer)
+        try:
+            created, events = await self._insert(actor, session_id, name, is_default, daily_limit)
+        except BaseException:
+            await self._release(user_id, session_id)  # nothing was committed: give the slot back
+            raise
+        await self._runtime.relay.publish_now(events)
+        return created
+
+    async def _insert(
+        self,
+        actor: Principal,
+        session_id: str,
+        name: str | None,
+        is_default: bool,
+        daily_limit: int | None,
+    ) -> tuple[Document, list[Event]]:
+        now = datetime.now(UTC)
+        doc: Document = {
+            "_id": session_id,
+            "user_id": actor.user_id,
+            "name": name or generated_name(),
+            "status": "created",
+            "is_default": False,
+            "phone_number": None,
+            "daily_limit": daily_limit,
+            "group_ids": [],
+            "provider": self._runtime.settings.provider,
+            "provider_session": session_id,
+            "user_disconnected": False,
+            "reconnect": {"epoch": None, "attempt": 0},
+            "created_at": now,
+            "updated_at": now,
+            "last_active_at": None,
+        }
+        for first_try in (True, False):
+
+            async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
+                events: list[Event] = []
+                default = is_default or not await self._sessions.has_default(
+                    actor.user_id, session=session
+                )
+                if is_default:
+                    for old in await self._sessions.of_user(actor.user_id, session=session):
+                        if old.get("is_default"):
+                            await self._sessions.update(old["_id"], {"is_default": False}, session)
+                            events.append(session_updated({**old, "is_default": False}))
+                created = {**doc, "is_default": default}
+                await self._sessions.insert(created, session=session)
+                await self._audit.add(
+                    [audit_entry(actor.user_id, actor, "create", "success", session_id)], session
+                )
+                return created, [session_created(created), *events]
+
+            try:
+                created, events = await transact(self._runtime, work)
+            except DuplicateKeyError as exc:
+                if violated_index(exc) == DEFAULT_INDEX and first_try:
+                    continue  # a concurrent first session became the default
+                raise name_taken(doc["name"]) from exc
+            return created, events
+        raise AssertionError("unreachable")
+
+    async def _release(self, user_id: str, session_id: str) -> None:
+        release = self._billing.release_command(user_id, session_id)
+        await self._runtime.outbox.add([release])
+        await self._runtime.relay.publish_now([release])
+
+
+def _denied(answer: SubscriptionChecked) -> ApiError:
+    data = {
+        "plan_name": answer.plan_name,
+        "max_sessions": answer.max_sessions,
+        "sessions_used": answer.sessions_used,
+        "ends_at": answer.ends_at.isoformat() if answer.ends_at else None,
+    }
+    if answer.reason == DenialReason.SESSION_LIMIT_REACHED:
+        return ApiError(
+            403,
+            "session_limit_reached",
+            f"your plan allows {answer.max_sessions} session(s) and all are in use",
+            data,
+        )
+    return ApiError(403, "subscription_inactive", "your subscription is not active", data)

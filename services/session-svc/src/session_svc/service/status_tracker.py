@@ -1,0 +1,180 @@
+"""Session status from the provider's reports, and auto-reconnect with backoff.
+
+A report is applied once (inbox on its event id) together with the status
+change event. When a connected session drops unexpectedly, the first reconnect
+timer is published before the state commits (its epoch is the report's event
+id, so a redelivered report reuses it and a rolled-back one is ignored).
+"""
+
+import asyncio
+import weakref
+from datetime import UTC, datetime, timedelta
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from wagate_contracts import SessionStatusReported
+from wagate_contracts.envelope import Event
+from wagate_platform.inbox import Inbox
+from wagate_platform.logging import get_logger
+from wagate_platform.mongo import Document
+from wagate_platform.runtime import ServiceRuntime
+from wagate_platform.unit_of_work import commit
+from wagate_providers.base import ProviderError, SessionManager
+
+from session_svc.adapters.audit_repository import SYSTEM, AuditRepository, audit_entry
+from session_svc.adapters.session_repository import SessionRepository
+from session_svc.domain.reconnect import on_report
+from session_svc.service.reconnect_timer import ReconnectDue, ReconnectTimers
+from session_svc.service.session_events import status_changed
+
+log = get_logger(__name__)
+INBOX_NAME = "session-svc.status-reports"
+RACE_RETRIES = 5
+
+
+class StatusRaced(Exception):
+    """The session changed between reading and writing it; the report is retried."""
+
+
+class StatusTracker:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        provider: SessionManager,
+        timers: ReconnectTimers,
+        stable_after_s: float,
+    ) -> None:
+        self._runtime = runtime
+        self._provider = provider
+        self._timers = timers
+        self._stable_after = timedelta(seconds=stable_after_s)
+        self.backoff = timers.backoff
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._sessions = SessionRepository(runtime.db)
+        self._audit = AuditRepository(runtime.db)
+        self._inbox = Inbox(runtime.db, INBOX_NAME)
+
+    async def apply(self, report: SessionStatusReported) -> None:
+        """Apply a report; reports of one session are applied one at a time, in order of
+        arrival (in this process), and re-decided if another writer got in between."""
+        session_id = report.session_id or report.provider_session
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            for _ in range(RACE_RETRIES):
+                try:
+                    await self._apply_once(session_id, report)
+                except StatusRaced:
+                    continue
+                return
+        raise StatusRaced(session_id)
+
+    async def _apply_once(self, session_id: str, report: SessionStatusReported) -> None:
+        doc = await self._sessions.get(session_id)
+        if doc is None or doc["user_id"] != report.user_id:
+            log.info("status_report_for_unknown_session", session=report.provider_session)
+            return
+        last_report = doc.get("reported_at")
+        if last_report is not None and report.reported_at < last_report:
+            return  # an older report overtaken by a newer one
+        decision = on_report(doc["status"], report.status, bool(doc.get("user_disconnected")))
+        now = datetime.now(UTC)
+        fields: Document = {"updated_at": now, "reported_at": report.reported_at}
+        if report.phone_number:
+            fields["phone_number"] = report.phone_number
+        if decision.status == "connected":
+            fields.update(connected_at=now, last_active_at=now)
+        if decision.start_reconnect:
+            attempt = self._streak(doc, now)
+            epoch = str(report.event_id)
+            fields["reconnect"] = {"epoch": epoch, "attempt": attempt}
+            await self._timers.schedule(
+                ReconnectDue(
+                    session_id=doc["_id"], user_id=doc["user_id"], epoch=epoch, attempt=attempt + 1
+                )
+            )
+        if decision.status is not None:
+            fields["status"] = decision.status
+
+        async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
+            if not await self._inbox.first_time(report.event_id, session=session):
+                return None, []
+            after = await self._sessions.update(
+                doc["_id"], fields, session, where={"status": doc["status"]}
+            )
+            if after is None:
+                raise StatusRaced(doc["_id"])  # rolled back; decided again on a fresh read
+            if decision.status is None:
+                return None, []
+            return None, [
+                status_changed(after, doc["status"], reason=f"provider: {report.raw_status}")
+            ]
+
+        await commit(self._runtime, work)
+
+    def _streak(self, doc: Document, now: datetime) -> int:
+        """Attempts already made in this streak: 0 after a connection that lasted."""
+        connected_at = doc.get("connected_at")
+        if connected_at is None or now - connected_at >= self._stable_after:
+            return 0
+        return int(doc.get("reconnect", {}).get("attempt", 0))
+
+    async def on_timer(self, due: ReconnectDue) -> None:
+        doc = await self._sessions.get(due.session_id)
+        if (
+            doc is None
+            or doc["status"] != "reconnecting"
+            or doc.get("reconnect", {}).get("epoch") != due.epoch
+        ):
+            return  # reconnected, disconnected, deleted or superseded: a stale timer
+        claim: Document = {
+            "status": "reconnecting",
+            "reconnect.epoch": due.epoch,
+            "reconnect.attempt": due.attempt - 1,
+        }
+        if self._timers.backoff.gives_up(due.attempt):
+            await self._give_up(doc, due, claim)
+            return
+        await self._timers.schedule(due.model_copy(update={"attempt": due.attempt + 1}))
+        claimed = await self._sessions.update(
+            due.session_id, {"reconnect.attempt": due.attempt}, where=claim
+        )
+        if claimed is None:
+            return  # a duplicate timer: this attempt was already made
+        await self._audit.add(
+            [
+                audit_entry(
+                    doc["user_id"],
+                    SYSTEM,
+                    "reconnect",
+                    "attempted",
+                    doc["_id"],
+                    attempt=due.attempt,
+                )
+            ]
+        )
+        try:
+            await self._provider.start(doc["provider_session"])
+        except ProviderError as exc:
+            log.warning(
+                "reconnect_attempt_failed", session=doc["_id"], attempt=due.attempt, code=exc.code
+            )
+
+    async def _give_up(self, doc: Document, due: ReconnectDue, claim: Document) -> None:
+        attempts = due.attempt - 1
+
+        async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
+            after = await self._sessions.update(
+                doc["_id"],
+                {"status": "failed", "updated_at": datetime.now(UTC)},
+                session,
+                where=claim,
+            )
+            if after is None:
+                return None, []
+            entry = audit_entry(
+                doc["user_id"], SYSTEM, "reconnect", "failed", doc["_id"], attempts=attempts
+            )
+            await self._audit.add([entry], session)
+            reason = f"reconnect gave up after {attempts} attempts"
+            return None, [status_changed(after, "reconnecting", reason=reason)]
+
+        await commit(self._runtime, work)

@@ -1,0 +1,50 @@
+"""The read side and the admin reset: what the REST entrypoint calls."""
+
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from stats_svc.adapters.stats_repository import StatsRepository
+from stats_svc.domain.date_range import parse_date_range
+from stats_svc.service.views import counters_view, day_view, reset_view, session_view
+
+
+class StatsQueries:
+    def __init__(self, repository: StatsRepository, tz: tzinfo, tz_name: str) -> None:
+        self._repository = repository
+        self._tz = tz
+        self._tz_name = tz_name
+
+    async def user(self, user_id: str) -> dict[str, Any]:
+        """A user's totals; all zero for a user nothing was counted for yet."""
+        user, sessions = await self._repository.user_and_sessions(user_id)
+        return {
+            "user_id": user_id,
+            **counters_view(user),
+            "sessions": [session_view(doc) for doc in sessions],
+            "last_reset": reset_view(user),
+        }
+
+    async def session(self, user_id: str, session_id: str) -> dict[str, Any] | None:
+        """A session's totals; None for a session no event was seen for."""
+        doc = await self._repository.session(user_id, session_id)
+        if doc is None:
+            return None
+        return {"user_id": user_id, **session_view(doc)}
+
+    async def daily(self, user_id: str, start: str | None, end: str | None) -> dict[str, Any]:
+        """Days with activity in ``[from, to]`` (calendar days of the configured timezone)."""
+        days = parse_date_range(start, end, datetime.now(self._tz).date())
+        docs = await self._repository.days(user_id, days)
+        return {
+            "user_id": user_id,
+            "from": days.start.isoformat(),
+            "to": days.end.isoformat(),
+            "timezone": self._tz_name,
+            "days": [day_view(doc) for doc in docs],
+        }
+
+    async def reset(self, user_id: str, by: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as MongoDB stores it
+        await self._repository.reset(user_id, by, at)
+        return {"user_id": user_id, "reset": True, "reset_by": by, "reset_at": at}
