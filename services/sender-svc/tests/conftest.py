@@ -36,6 +36,8 @@ FAST = {
     "wait_delays_ms": (100, 300),
     "max_wait_s": 20,
     "lease_s": 5,
+    "provider_timeout_s": 2,
+    "lease_margin_s": 0.5,
     "session_cooldown_s": 30,
     "campaign_poll_interval_s": 0.1,
     "relay_interval_s": 0.5,

@@ -37,6 +37,8 @@ def _environment(settings, port: int) -> dict[str, str]:
             "PACING_INTERVAL_MS": "0",
             "WAIT_DELAYS_MS": "[100,300]",
             "LEASE_S": str(settings.lease_s),
+            "PROVIDER_TIMEOUT_S": str(settings.provider_timeout_s),
+            "LEASE_MARGIN_S": str(settings.lease_margin_s),
             "STATUS_RETRY_DELAY_MS": str(settings.status_retry_delay_ms),
             "LOG_LEVEL": "WARNING",
         }
@@ -50,7 +52,7 @@ async def test_dispatcher_killed_mid_batch_loses_nothing_and_resends_nothing_rec
     from sender_svc.app import create_app
     from wagate_testing.apps import app_client
 
-    settings = sender_settings(lease_s=2)
+    settings = sender_settings(lease_s=3, provider_timeout_s=1, lease_margin_s=0.5)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "sender_svc"],

@@ -140,3 +140,48 @@ async def test_direct_send_returns_the_provider_answer_or_502(sender_app, sandbo
     assert bad.json()["error"] == "provider_error"
     assert bad.json()["data"]["code"] == "invalid_recipient"
     assert len(await sandbox.sent(tenant.sessions[0])) == 1
+
+
+async def test_a_put_back_message_never_goes_back_to_a_session_it_tried(
+    sender_app, sandbox, stage, until_status
+):
+    """The sessions tried travel in the delay queue's headers, not in a read of the message."""
+    import json
+
+    from sender_svc.service.accept import new_message_doc
+    from wagate_contracts.names import Queue
+
+    async with sender_app() as (app, client):
+        runtime = runtime_of(app)
+        tenant = await stage(runtime, sandbox, sessions=2)
+        tried, untried = sorted(tenant.sessions)  # LRU ties break by id: `tried` would go first
+        doc = new_message_doc(
+            tenant.user_id,
+            "6281234500077",
+            TEXT,
+            at=utc_now(),
+            session_ids=[],
+            group_id=None,
+            strategy="least_recently_used",
+        )
+        await runtime.db["messages"].insert_one(doc)
+        event = MessageRequested(
+            event_id=doc["requested_event_id"],
+            producer="sender-svc",
+            user_id=tenant.user_id,
+            message_id=doc["_id"],
+            to=doc["to"],
+            content=TEXT,
+        )
+        await runtime.publisher.publish_raw(
+            event.model_dump(mode="json"),
+            exchange="",
+            routing_key=runtime.topology.name(Queue.SENDER_DISPATCH),
+            message_id=str(event.event_id),
+            headers={"x-attempt": 1, "x-tried": json.dumps([tried])},
+        )
+        done = await until_status(client, tenant, doc["_id"], ("sent", "failed"))
+        stored = await runtime.db["messages"].find_one({"_id": doc["_id"]})
+    assert (done["status"], done["session_id"]) == ("sent", untried)
+    assert stored["tried"] == [tried]
+    assert await sandbox.sent(tried) == []

@@ -1,6 +1,8 @@
 """sender-svc settings: the common environment plus this service's own."""
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from wagate_platform.settings import ServiceSettings
 
@@ -18,8 +20,11 @@ class SenderSettings(ServiceSettings):
     max_wait_s: float = Field(default=3600, gt=0, description="then no_session_available")
     wait_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
     lease_s: float = Field(default=60, gt=0, description="a dispatcher's hold on a message")
+    lease_margin_s: float = Field(
+        default=5, ge=0, description="time kept after the provider call to record its outcome"
+    )
     session_cooldown_s: float = Field(default=60, ge=0)
-    provider_timeout_s: float = Field(default=15, gt=0)
+    provider_timeout_s: float = Field(default=15, gt=0, description="the whole provider call")
     status_retry_delay_ms: int = Field(default=2000, ge=1)
     status_retry_attempts: int = Field(default=5, ge=0)
 
@@ -31,3 +36,10 @@ class SenderSettings(ServiceSettings):
     relay_grace_s: float = Field(default=30, gt=0)
     relay_interval_s: float = Field(default=5, gt=0)
     ack_flush_interval_s: float = Field(default=0.2, gt=0)
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_send(self) -> Self:
+        """A send starts only while the lease outlives the call and its record (dispatch)."""
+        if self.lease_s <= self.provider_timeout_s + self.lease_margin_s:
+            raise ValueError("LEASE_S must exceed PROVIDER_TIMEOUT_S + LEASE_MARGIN_S")
+        return self

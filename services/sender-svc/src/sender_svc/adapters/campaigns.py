@@ -40,6 +40,10 @@ class CampaignRepository:
     async def get(self, user_id: str, campaign_id: str) -> Document | None:
         return await self._col.find_one({"_id": campaign_id, "user_id": user_id})
 
+    async def pool(self, campaign_id: str) -> Document | None:
+        """The campaign's session pool (fixed at creation)."""
+        return await self._col.find_one({"_id": campaign_id}, {"session_ids": 1, "group_id": 1})
+
     async def transition(
         self,
         user_id: str,

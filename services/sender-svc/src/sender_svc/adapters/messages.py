@@ -12,7 +12,7 @@ them past a grace period, so no write is ever left without its event.
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from wagate_contracts.values import DeliveryStatus
 from wagate_platform.mongo import CollectionIndexes, Document
@@ -80,25 +80,27 @@ class MessageRepository:
 
     # --- dispatch ----------------------------------------------------------------------
 
-    async def claim(
-        self, message_id: str, owner: str, at: datetime, until: datetime
-    ) -> Document | None:
-        """Take the lease on a queued message (RT 1 of dispatch); None if not claimable."""
-        return await self.col.find_one_and_update(
+    async def claim(self, message_id: str, owner: str, at: datetime, until: datetime) -> bool:
+        """Take the lease on a queued message (RT 1 of dispatch); False if not claimable.
+
+        An ``update_one`` by ``_id`` with field-level conditions only: dispatch reads nothing
+        back (the event and its AMQP headers carry what it needs). A ``findAndModify`` here
+        would scan the whole collection on the embedded SecantusDB (docs/performance.md).
+        """
+        result = await self.col.update_one(
             {
                 "_id": message_id,
                 "status": "queued",
                 "held": {"$ne": True},
                 "canceled": {"$ne": True},
-                "$or": [{"lease_until": None}, {"lease_until": {"$lte": at}}],
+                "lease_until": {"$not": {"$gt": at}},
             },
             {
                 "$set": {"lease_until": until, "lease_owner": owner},
                 "$unset": {"requested_pending": ""},
             },
-            projection={"content": 0, "history": 0},
-            return_document=ReturnDocument.AFTER,
         )
+        return result.matched_count == 1
 
     async def state(self, message_id: str) -> Document | None:
         return await self.col.find_one(

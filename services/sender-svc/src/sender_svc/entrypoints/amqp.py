@@ -1,5 +1,6 @@
 """Subscribers of sender-svc: dispatch, receipts and the projections it keeps."""
 
+import json
 from typing import Any
 
 from faststream.rabbit import RabbitMessage
@@ -11,6 +12,7 @@ from wagate_platform.broker import Binding
 from wagate_platform.consumer import PoisonMessage
 from wagate_platform.runtime import ServiceRuntime
 
+from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
 from sender_svc.service.container import Services
 
 PROJECTED = (
@@ -24,8 +26,20 @@ PROJECTED = (
 
 
 def attempt_of(message: RabbitMessage) -> int:
-    value = (message.headers or {}).get("x-attempt", 0)
+    value = (message.headers or {}).get(ATTEMPT_HEADER, 0)
     return int(value) if isinstance(value, int | str) and str(value).isdigit() else 0
+
+
+def tried_of(message: RabbitMessage) -> list[str]:
+    """The sessions already tried (a JSON list); anything unreadable counts as none."""
+    value = (message.headers or {}).get(TRIED_HEADER)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        tried = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    return [str(t) for t in tried] if isinstance(tried, list) else []
 
 
 def register(runtime: ServiceRuntime, services: Services) -> None:
@@ -34,7 +48,7 @@ def register(runtime: ServiceRuntime, services: Services) -> None:
     async def dispatch(event: Any, message: RabbitMessage) -> None:
         if not isinstance(event, MessageRequested):
             raise PoisonMessage(f"unexpected {type(event).__name__} on the dispatch queue")
-        await services.dispatcher.handle(event, attempt_of(message))
+        await services.dispatcher.handle(event, attempt_of(message), tried_of(message))
 
     async def receipt(event: Any, message: RabbitMessage) -> None:
         if not isinstance(event, MessageStatus):

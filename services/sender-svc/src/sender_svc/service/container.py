@@ -16,6 +16,7 @@ from sender_svc.service.choice import SessionChooser
 from sender_svc.service.direct import DirectSend
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.service.outbox import MessageOutbox
+from sender_svc.service.pools import PoolResolver
 from sender_svc.service.projections import Projections
 from sender_svc.service.receipts import FollowReceipts
 from sender_svc.service.streamer import CampaignStreamer
@@ -62,7 +63,15 @@ def build_services(
         settings.pacing_jitter_ratio,
     )
     dispatcher = Dispatcher(
-        messages, sessions, chooser, provider, runtime.publisher, runtime.topology, outbox, settings
+        messages,
+        sessions,
+        chooser,
+        provider,
+        runtime.publisher,
+        runtime.topology,
+        outbox,
+        settings,
+        PoolResolver(campaigns),
     )
     return Services(
         settings=settings,

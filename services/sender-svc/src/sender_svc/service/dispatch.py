@@ -1,18 +1,25 @@
 """Dispatch of ``message.requested``: ≤ 3 MongoDB round trips per message + the provider call.
 
 1. claim the message (a lease, so two copies are never sent at once; a message already
-   sent or failed is acknowledged without a provider call);
+   sent or failed is acknowledged without a provider call). Nothing is read back: the
+   event carries the message, the AMQP headers carry the attempt and the sessions already
+   tried, and a campaign's pool is read once per campaign (``PoolResolver``);
 2. claim a session slot (one atomic ``find_one_and_update``: daily cap, pacing, strategy);
 3. record the outcome with its event (the outbox record), right after the provider answers.
-``sticky`` adds one read (the contact's last session). When no session has room the
-message is released (round trip 3) and waits on a RabbitMQ delay queue; after
-``max_wait_s`` it fails with ``no_session_available``. Provider errors: ``permanent``
-fails at once; ``session`` cools the session down (or marks it) and falls back to an
+``sticky`` adds one read (the contact's last session). A send starts only while the
+lease outlives the whole provider call (``PROVIDER_TIMEOUT_S``) plus ``LEASE_MARGIN_S`` to
+record it; a message that waited too long for its session is put back instead, so a lease
+never lapses while its message is at the provider (another dispatcher would send it again).
+When no session has room the message is released (round trip 3) and waits on a RabbitMQ
+delay queue; after ``max_wait_s`` it fails with ``no_session_available``. Provider errors:
+``permanent`` fails at once; ``session`` cools the session down (or marks it) and falls back to an
 untried session; ``transient`` falls back too. No session is tried twice for a message.
 """
 
+import asyncio
+import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from wagate_contracts.envelope import Event
@@ -27,9 +34,11 @@ from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
 from sender_svc.adapters.sessions import ClaimedSession, SessionRepository, cooldown
 from sender_svc.domain.calendar import day_key, now
-from sender_svc.service.choice import WAIT, SessionChooser, pool_of
+from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
+from sender_svc.service.choice import WAIT, SessionChooser
 from sender_svc.service.events import failed_event, sent_event, stored
 from sender_svc.service.outbox import EVENT, MessageOutbox
+from sender_svc.service.pools import PoolResolver
 from sender_svc.settings import SenderSettings
 
 log = get_logger(__name__)
@@ -46,26 +55,33 @@ class Dispatcher:
     topology: Topology
     outbox: MessageOutbox
     settings: SenderSettings
+    pools: PoolResolver
 
-    async def handle(self, event: MessageRequested, attempt: int) -> None:
+    async def handle(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
+        pool = await self.pools.pool_for(event)
         at = now()
         owner = uuid4().hex
         until = at + timedelta(seconds=self.settings.lease_s)
-        doc = await self.messages.claim(event.message_id, owner, at, until)
-        if doc is None:
-            await self._not_claimable(event, attempt)
+        if not await self.messages.claim(event.message_id, owner, at, until):
+            await self._not_claimable(event, attempt, tried)
             return
-        tried: list[str] = list(doc.get("tried") or [])
-        pool = pool_of(event.user_id, doc, event.session_id, event.group_id)
-        strategy = str(doc.get("strategy") or event.strategy)
+        tried = list(tried)
+        strategy = str(event.strategy)
         today = day_key(at, self.settings.daily_timezone)
         sticky = await self.chooser.sticky_session(event.user_id, event.to, strategy)
+        send_by = until - timedelta(
+            seconds=self.settings.provider_timeout_s + self.settings.lease_margin_s
+        )
         last_error: ProviderError | None = None
         while True:
             choice = await self.chooser.choose(
                 pool, strategy, event.to, tried, today, sticky=sticky
             )
             if choice is None or choice == WAIT:
+                break
+            if now() > send_by:  # the lease could lapse mid-call: another copy could be sent
+                await self._give_back(choice, today, strategy)
+                log.info("dispatch_lease_too_short", message_id=event.message_id)
                 break
             try:
                 result = await self._send(choice, event)
@@ -94,23 +110,28 @@ class Dispatcher:
                 tried,
             )
             return
-        await self.messages.release(event.message_id, owner, tried, int(doc.get("attempts", 0)) + 1)
-        await self._wait(event, attempt)
+        await self.messages.release(event.message_id, owner, tried, attempt + 1)
+        await self._wait(event, attempt, tried)
 
     async def _send(self, session: ClaimedSession, event: MessageRequested) -> SendResult:
         """The provider call; anything unexpected counts as a transient provider failure."""
         try:
-            return await self.provider.sender.send(
-                session.provider_session, event.to, event.content
-            )
+            async with asyncio.timeout(self.settings.provider_timeout_s):
+                return await self.provider.sender.send(
+                    session.provider_session, event.to, event.content
+                )
         except ProviderError:
             raise
+        except TimeoutError as exc:
+            raise ProviderError(
+                "transient", "provider_timeout", "the provider call timed out"
+            ) from exc
         except Exception as exc:
             raise ProviderError(
                 "transient", "provider_unexpected", f"unexpected {type(exc).__name__}"
             ) from exc
 
-    async def _not_claimable(self, event: MessageRequested, attempt: int) -> None:
+    async def _not_claimable(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
         state = await self.messages.state(event.message_id)
         if (
             state is None
@@ -122,9 +143,9 @@ class Dispatcher:
                 "dispatch_skipped", message_id=event.message_id, status=(state or {}).get("status")
             )
             return
-        await self._wait(event, attempt)  # another dispatcher holds the lease for now
+        await self._wait(event, attempt, tried)  # another dispatcher holds the lease for now
 
-    async def _wait(self, event: MessageRequested, attempt: int) -> None:
+    async def _wait(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
         delays = self.settings.wait_delays_ms
         delay = delays[min(attempt // 3, len(delays) - 1)]
         await self.publisher.publish_raw(
@@ -133,7 +154,7 @@ class Dispatcher:
             routing_key=str(self.topology.delay_queue(Queue.SENDER_DISPATCH, delay).name),
             message_id=str(event.event_id),
             correlation_id=event.correlation_id,
-            headers={"x-attempt": attempt + 1},
+            headers={ATTEMPT_HEADER: attempt + 1, TRIED_HEADER: json.dumps(tried)},
         )
 
     async def after_failure(
@@ -149,6 +170,17 @@ class Dispatcher:
             cool_until = cooldown(now(), self.settings.session_cooldown_s if wait is None else wait)
             if exc.logged_out or exc.code in NOT_READY_CODES:
                 status = "logged_out" if exc.logged_out else "disconnected"
+        await self._give_back(session, today, strategy, cool_until, status)
+
+    async def _give_back(
+        self,
+        session: ClaimedSession,
+        today: str,
+        strategy: str,
+        cool_until: datetime | None = None,
+        status: str | None = None,
+    ) -> None:
+        """Refund a slot (and round-robin turn) that did not send; cool down or mark it."""
         await self.sessions.release(
             session.session_id,
             today,

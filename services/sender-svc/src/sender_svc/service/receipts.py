@@ -14,6 +14,7 @@ from wagate_platform.publisher import EventPublisher
 from wagate_platform.topology import Topology
 
 from sender_svc.adapters.messages import MessageRepository
+from sender_svc.domain.retry_headers import ATTEMPT_HEADER
 from sender_svc.settings import SenderSettings
 
 log = get_logger(__name__)
@@ -58,5 +59,5 @@ class FollowReceipts:
             ),
             message_id=str(event.event_id),
             correlation_id=event.correlation_id,
-            headers={"x-attempt": attempt + 1},
+            headers={ATTEMPT_HEADER: attempt + 1},
         )
