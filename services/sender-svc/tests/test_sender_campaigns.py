@@ -10,9 +10,8 @@ from wagate_testing.waiting import eventually
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio]
 
 
-# ~15 s on mongod. On the embedded SecantusDB (0.7.0b3) findAndModify scans the whole
-# collection, so each dispatch lease costs O(messages) and this takes 100-200 s on 2 cores.
-@pytest.mark.timeout(420)
+# 30-50 s on the embedded SecantusDB on 2 cores (more under load), hence its own timeout.
+@pytest.mark.timeout(240)
 async def test_campaign_of_1000_completes_with_correct_counts_and_pause_resume(
     sender_app, sandbox, stage, event_tap
 ):
