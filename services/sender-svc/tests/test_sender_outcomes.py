@@ -185,3 +185,25 @@ async def test_a_put_back_message_never_goes_back_to_a_session_it_tried(
     assert (done["status"], done["session_id"]) == ("sent", untried)
     assert stored["tried"] == [tried]
     assert await sandbox.sent(tried) == []
+
+
+async def test_a_restreamed_campaign_message_keeps_the_sessions_it_tried(
+    sender_app, sandbox, stage, until_status
+):
+    """A message tried on one session, then held (pause) and streamed again (resume)."""
+    async with sender_app(campaign_poll_interval_s=600) as (app, client):
+        runtime = runtime_of(app)
+        tenant = await stage(runtime, sandbox, sessions=2)
+        tried, untried = sorted(tenant.sessions)  # LRU ties break by id: `tried` would go first
+        body = {"message": TEXT, "recipients": ["6281234500088"], "session_ids": [tried, untried]}
+        created = await client.post("/v1/campaigns", json=body, headers=tenant.headers)
+        assert created.status_code == 202, created.text
+        messages = runtime.db["messages"]
+        await messages.update_many(
+            {"campaign_id": created.json()["id"]}, {"$set": {"tried": [tried], "attempts": 1}}
+        )
+        await app.state.services.streamer.tick()
+        doc = await messages.find_one({"campaign_id": created.json()["id"]})
+        done = await until_status(client, tenant, doc["_id"], ("sent", "failed"))
+    assert (done["status"], done["session_id"]) == ("sent", untried)
+    assert await sandbox.sent(tried) == []

@@ -40,12 +40,15 @@ class EventPublisher:
             updates["producer"] = self.producer
         return event.model_copy(update=updates) if updates else event
 
-    async def publish(self, event: Event, *, timeout: float = 10.0) -> None:
+    async def publish(
+        self, event: Event, *, headers: dict[str, Any] | None = None, timeout: float = 10.0
+    ) -> None:
         await self.publish_raw(
             event.model_dump(mode="json"),
             routing_key=event.event_type,
             message_id=str(event.event_id),
             correlation_id=event.correlation_id or get_correlation_id(),
+            headers=headers,
             timeout=timeout,
         )
 

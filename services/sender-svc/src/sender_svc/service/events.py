@@ -1,5 +1,6 @@
 """Building the events sender-svc publishes from its message documents."""
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -9,6 +10,8 @@ from wagate_contracts.message_content import MessageContent
 from wagate_contracts.names import Service
 from wagate_platform.logging import get_correlation_id
 from wagate_platform.mongo import Document
+
+from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
 
 
 def requested_event(doc: Document, occurred_at: datetime) -> MessageRequested:
@@ -27,6 +30,15 @@ def requested_event(doc: Document, occurred_at: datetime) -> MessageRequested:
         strategy=doc.get("strategy", "least_recently_used"),
         campaign_id=doc.get("campaign_id"),
     )
+
+
+def retry_headers(doc: Document) -> dict[str, Any] | None:
+    """The retry state a message document kept (attempts, sessions tried) as the headers
+    dispatch reads, for a ``message.requested`` published again from the document."""
+    tried = list(doc.get("tried") or [])
+    if not tried and not doc.get("attempts"):
+        return None
+    return {ATTEMPT_HEADER: int(doc.get("attempts") or 0), TRIED_HEADER: json.dumps(tried)}
 
 
 def sent_event(
