@@ -85,6 +85,23 @@ async def eventually(
         await asyncio.sleep(every_s)
 
 
+async def while_progressing(
+    read: Callable[[], Awaitable[int]], target: int, stall_s: float, what: str, every_s: float = 0.5
+) -> int:
+    """Poll a count until it reaches ``target``; give up only when it stops growing for
+    ``stall_s`` (a backlog that keeps draining is waited for, however long it is)."""
+    best, deadline = -1, time.monotonic() + stall_s
+    while True:
+        count = await read()
+        if count >= target:
+            return count
+        if count > best:
+            best, deadline = count, time.monotonic() + stall_s
+        elif time.monotonic() >= deadline:
+            raise ScenarioError(f"{what}: stuck at {best} of {target} for {stall_s:.0f}s")
+        await asyncio.sleep(every_s)
+
+
 @contextlib.asynccontextmanager
 async def platform(
     ctx: ScenarioContext,

@@ -33,6 +33,7 @@ from bench.scenarios.common import (
     platform,
     provision_tenant,
     sandbox_config,
+    while_progressing,
 )
 
 USER = "bench-e2e"
@@ -111,10 +112,11 @@ async def run(ctx: ScenarioContext) -> Result:
             target = int(base.get("sent", 0)) + accepted
             result.details = {"load": load.summary((202,))}
             try:
-                await eventually(
-                    lambda: _sent_at_least(control, running, tenant, target),
+                await while_progressing(
+                    lambda: _sent(control, running, tenant),
+                    target,
                     sizes.settle_timeout_s,
-                    "stats-svc counted every accepted message as sent",
+                    "stats-svc counting every accepted message as sent",
                     every_s=0.25,
                 )
             finally:
@@ -189,7 +191,11 @@ def _consumed(
     return metrics.total(metrics.delta(start, end), metrics.EVENTS_CONSUMED, {"outcome": "ok"})
 
 
+async def _sent(client: httpx.AsyncClient, running: Platform, tenant: Tenant) -> int:
+    return int((await stats_of(client, running, tenant)).get("sent", 0))
+
+
 async def _sent_at_least(
     client: httpx.AsyncClient, running: Platform, tenant: Tenant, count: int
 ) -> bool:
-    return int((await stats_of(client, running, tenant)).get("sent", 0)) >= count
+    return await _sent(client, running, tenant) >= count

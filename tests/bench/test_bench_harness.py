@@ -29,7 +29,7 @@ from bench.harness.metrics import (  # noqa: E402
 from bench.harness.procs import parse_vm_hwm_mb  # noqa: E402
 from bench.harness.stats import latency_summary, percentile, ratio, throughput  # noqa: E402
 from bench.results import FLOOR_OF, Check, Result, write_result, write_summary  # noqa: E402
-from bench.scenarios.common import Budget, budgets  # noqa: E402
+from bench.scenarios.common import Budget, ScenarioError, budgets, while_progressing  # noqa: E402
 from bench.scenarios.drain import spread, violations  # noqa: E402
 from bench.scenarios.webhook import build_callbacks, plan_callbacks  # noqa: E402
 from bench.sizing import FULL, QUICK, sizes  # noqa: E402
@@ -375,3 +375,26 @@ def test_loopback_client_keeps_alive_and_reads_both_body_framings() -> None:
     asyncio.run(scenario())
     assert requests[0] == b'POST /v1/messages HTTP/1.1 {"x":1}'
     assert connections <= 2  # pooled, never more than max_connections
+
+
+# ------------------------------------------------------------------ waiting on a backlog
+
+
+@pytest.mark.asyncio
+async def test_a_backlog_that_keeps_draining_is_waited_for_past_the_stall_limit() -> None:
+    counts = iter(range(0, 100, 10))
+
+    async def read() -> int:
+        return next(counts)
+
+    # 9 polls, each growing: far more than the stall limit of 1 poll's worth of time
+    assert await while_progressing(read, 80, stall_s=0.05, what="drain", every_s=0.01) == 80
+
+
+@pytest.mark.asyncio
+async def test_a_backlog_that_stops_draining_is_reported_stuck() -> None:
+    async def read() -> int:
+        return 7
+
+    with pytest.raises(ScenarioError, match="stuck at 7 of 10"):
+        await while_progressing(read, 10, stall_s=0.05, what="drain", every_s=0.01)
