@@ -59,8 +59,12 @@ async def run_load(
     concurrency: int,
     time_limit_s: float,
     ok: Collection[int] = (200, 201, 202),
+    gate: Callable[[], Awaitable[None]] | None = None,
 ) -> LoadResult:
-    """Run ``send(0..total-1)`` with ``concurrency`` workers until done or out of time."""
+    """Run ``send(0..total-1)`` with ``concurrency`` workers until done or out of time.
+
+    ``gate``, when given, is awaited before each send, outside its latency (flow control).
+    """
     if total < 0 or concurrency < 1 or time_limit_s <= 0:
         raise ValueError("total >= 0, concurrency >= 1 and time_limit_s > 0 are required")
     result = LoadResult()
@@ -74,6 +78,11 @@ async def run_load(
             if time.perf_counter() >= deadline:
                 result.stopped_by = "time"
                 return
+            if gate is not None:
+                await gate()
+                if time.perf_counter() >= deadline:
+                    result.stopped_by = "time"
+                    return
             index = next_index
             next_index += 1
             began = time.perf_counter()

@@ -18,6 +18,7 @@ from bench.harness.loadgen import loopback_client, run_load
 from bench.harness.platform import ALL_SERVICES, SANDBOX, Platform
 from bench.harness.stats import throughput
 from bench.results import Check, Result
+from bench.scenarios.backlog import BACKLOG_PER_WORKER, BacklogGate
 from bench.scenarios.common import (
     DISPATCH,
     SEND_BODY,
@@ -96,18 +97,28 @@ async def run(ctx: ScenarioContext) -> Result:
                 before = await running.scrape()
                 running.reset_peak_rss()
 
+                gate = BacklogGate(
+                    lambda: _sent(control, running, tenant),
+                    int(base.get("sent", 0)),
+                    window=BACKLOG_PER_WORKER * sizes.e2e_concurrency,
+                )
+
                 async def send(_: int) -> int:
                     answer = await client.post("/v1/messages", json=SEND_BODY, headers=headers)
+                    if answer.status_code != 202:
+                        gate.unreserve()
                     return answer.status_code
 
                 start = time.perf_counter()
-                load = await run_load(
-                    send,
-                    total=10**9,
-                    concurrency=sizes.e2e_concurrency,
-                    time_limit_s=sizes.e2e_duration_s,
-                    ok=(202,),
-                )
+                async with gate.polling():
+                    load = await run_load(
+                        send,
+                        total=10**9,
+                        concurrency=sizes.e2e_concurrency,
+                        time_limit_s=sizes.e2e_duration_s,
+                        ok=(202,),
+                        gate=lambda: gate.wait(max_wait_s=sizes.e2e_duration_s),
+                    )
             accepted = load.ok_count((202,))
             target = int(base.get("sent", 0)) + accepted
             result.details = {"load": load.summary((202,))}

@@ -29,6 +29,7 @@ from bench.harness.metrics import (  # noqa: E402
 from bench.harness.procs import parse_vm_hwm_mb  # noqa: E402
 from bench.harness.stats import latency_summary, percentile, ratio, throughput  # noqa: E402
 from bench.results import FLOOR_OF, Check, Result, write_result, write_summary  # noqa: E402
+from bench.scenarios.backlog import BacklogGate  # noqa: E402
 from bench.scenarios.common import Budget, ScenarioError, budgets, while_progressing  # noqa: E402
 from bench.scenarios.drain import spread, violations  # noqa: E402
 from bench.scenarios.webhook import build_callbacks, plan_callbacks  # noqa: E402
@@ -398,3 +399,27 @@ async def test_a_backlog_that_stops_draining_is_reported_stuck() -> None:
 
     with pytest.raises(ScenarioError, match="stuck at 7 of 10"):
         await while_progressing(read, 10, stall_s=0.05, what="drain", every_s=0.01)
+
+
+@pytest.mark.asyncio
+async def test_the_backlog_gate_holds_the_load_to_a_window_of_uncounted_messages() -> None:
+    gate = BacklogGate(lambda: asyncio.sleep(0, result=0), base=100, window=3)
+    for _ in range(3):
+        await gate.wait()
+    blocked = asyncio.create_task(gate.wait())
+    for _ in range(5):
+        await asyncio.sleep(0)  # let it run up to its wait
+    assert not blocked.done()  # three accepted, none counted yet
+    await gate.update(101)  # one counted as sent: one place frees up
+    await asyncio.wait_for(blocked, 1)
+    assert gate.reserved == 4
+    gate.unreserve()  # a request that was not accepted
+    await asyncio.wait_for(gate.wait(), 1)
+
+
+@pytest.mark.asyncio
+async def test_the_backlog_gate_gives_up_after_its_wait_limit() -> None:
+    gate = BacklogGate(lambda: asyncio.sleep(0, result=0), base=0, window=1)
+    await gate.wait()
+    await gate.wait(max_wait_s=0.01)  # no room: returns without a place
+    assert gate.reserved == 1
