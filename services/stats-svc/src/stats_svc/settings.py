@@ -18,7 +18,12 @@ class StatsSettings(ServiceSettings):
         default=512, ge=1, description="Unacked messages per queue: the batching window."
     )
     stats_batch_max_events: int = Field(default=256, ge=1, le=5000)
-    stats_flush_interval_ms: int = Field(default=50, ge=1, le=10_000)
+    stats_flush_interval_ms: int = Field(
+        default=250,
+        ge=1,
+        le=10_000,
+        description="Longest wait for a batch to fill: counters lag by at most this much.",
+    )
     stats_timezone: str = Field(default="UTC", description="Timezone of the daily counters.")
     stats_marker_retention_days: int = Field(
         default=14, ge=1, description="How long idempotency markers are kept."
