@@ -1,6 +1,5 @@
 """Subscribers of sender-svc: dispatch, receipts and the projections it keeps."""
 
-import json
 from typing import Any
 
 from faststream.rabbit import RabbitMessage
@@ -12,7 +11,7 @@ from wagate_platform.broker import Binding
 from wagate_platform.consumer import PoisonMessage
 from wagate_platform.runtime import ServiceRuntime
 
-from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
+from sender_svc.domain.retry_headers import attempt_in, tried_in
 from sender_svc.service.container import Services
 
 PROJECTED = (
@@ -26,20 +25,11 @@ PROJECTED = (
 
 
 def attempt_of(message: RabbitMessage) -> int:
-    value = (message.headers or {}).get(ATTEMPT_HEADER, 0)
-    return int(value) if isinstance(value, int | str) and str(value).isdigit() else 0
+    return attempt_in(message.headers)
 
 
 def tried_of(message: RabbitMessage) -> list[str]:
-    """The sessions already tried (a JSON list); anything unreadable counts as none."""
-    value = (message.headers or {}).get(TRIED_HEADER)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    try:
-        tried = json.loads(value) if isinstance(value, str) else []
-    except ValueError:
-        return []
-    return [str(t) for t in tried] if isinstance(tried, list) else []
+    return tried_in(message.headers)
 
 
 def register(runtime: ServiceRuntime, services: Services) -> None:

@@ -12,12 +12,11 @@ record it; a message that waited too long for its session is put back instead, s
 never lapses while its message is at the provider (another dispatcher would send it again).
 When no session has room the message is released (round trip 3) and waits on a RabbitMQ
 delay queue; after ``max_wait_s`` it fails with ``no_session_available``. Provider errors:
-``permanent`` fails at once; ``session`` cools the session down (or marks it) and falls back to an
-untried session; ``transient`` falls back too. No session is tried twice for a message.
+``permanent`` fails at once; ``session`` cools the session down (or marks it) and falls
+back to an untried session; ``transient`` falls back too. No session is tried twice for a message.
 """
 
 import asyncio
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
@@ -34,7 +33,7 @@ from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
 from sender_svc.adapters.sessions import ClaimedSession, SessionRepository, cooldown
 from sender_svc.domain.calendar import day_key, now
-from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
+from sender_svc.domain.retry_headers import retry_headers
 from sender_svc.service.choice import WAIT, SessionChooser
 from sender_svc.service.events import failed_event, sent_event, stored
 from sender_svc.service.outbox import EVENT, MessageOutbox
@@ -154,7 +153,7 @@ class Dispatcher:
             routing_key=str(self.topology.delay_queue(Queue.SENDER_DISPATCH, delay).name),
             message_id=str(event.event_id),
             correlation_id=event.correlation_id,
-            headers={ATTEMPT_HEADER: attempt + 1, TRIED_HEADER: json.dumps(tried)},
+            headers=retry_headers(attempt + 1, tried),
         )
 
     async def after_failure(

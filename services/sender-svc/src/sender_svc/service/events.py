@@ -1,6 +1,5 @@
 """Building the events sender-svc publishes from its message documents."""
 
-import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -11,7 +10,7 @@ from wagate_contracts.names import Service
 from wagate_platform.logging import get_correlation_id
 from wagate_platform.mongo import Document
 
-from sender_svc.domain.retry_headers import ATTEMPT_HEADER, TRIED_HEADER
+from sender_svc.domain.retry_headers import retry_headers
 
 
 def requested_event(doc: Document, occurred_at: datetime) -> MessageRequested:
@@ -32,13 +31,13 @@ def requested_event(doc: Document, occurred_at: datetime) -> MessageRequested:
     )
 
 
-def retry_headers(doc: Document) -> dict[str, Any] | None:
+def stored_retry_headers(doc: Document) -> dict[str, Any] | None:
     """The retry state a message document kept (attempts, sessions tried) as the headers
     dispatch reads, for a ``message.requested`` published again from the document."""
     tried = list(doc.get("tried") or [])
     if not tried and not doc.get("attempts"):
         return None
-    return {ATTEMPT_HEADER: int(doc.get("attempts") or 0), TRIED_HEADER: json.dumps(tried)}
+    return retry_headers(int(doc.get("attempts") or 0), tried)
 
 
 def sent_event(

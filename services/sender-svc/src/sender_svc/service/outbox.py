@@ -19,7 +19,7 @@ from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import now
-from sender_svc.service.events import owed_failed_event, requested_event, retry_headers
+from sender_svc.service.events import owed_failed_event, requested_event, stored_retry_headers
 
 log = get_logger(__name__)
 REQUESTED = "requested_pending"
@@ -61,7 +61,7 @@ class MessageOutbox:
         done = 0
         for doc in await self._messages.stale_requested(cutoff, batch):
             await self._publisher.publish(
-                requested_event(doc, doc["requested_at"]), headers=retry_headers(doc)
+                requested_event(doc, doc["requested_at"]), headers=stored_retry_headers(doc)
             )
             self.confirmed(REQUESTED, doc["_id"])
             done += 1

@@ -14,7 +14,7 @@ from wagate_platform.publisher import EventPublisher
 from wagate_platform.topology import Topology
 
 from sender_svc.adapters.messages import MessageRepository
-from sender_svc.domain.retry_headers import ATTEMPT_HEADER
+from sender_svc.domain.retry_headers import retry_headers
 from sender_svc.settings import SenderSettings
 
 log = get_logger(__name__)
@@ -59,5 +59,5 @@ class FollowReceipts:
             ),
             message_id=str(event.event_id),
             correlation_id=event.correlation_id,
-            headers={ATTEMPT_HEADER: attempt + 1},
+            headers=retry_headers(attempt + 1),
         )

@@ -17,7 +17,7 @@ from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.campaigns import CAMPAIGN_CANCELED, CampaignRepository
 from sender_svc.domain.calendar import now
-from sender_svc.service.events import requested_event, retry_headers
+from sender_svc.service.events import requested_event, stored_retry_headers
 from sender_svc.service.outbox import REQUESTED, MessageOutbox
 from sender_svc.settings import SenderSettings
 
@@ -95,7 +95,9 @@ class CampaignStreamer:
             await self.repo.hold(cid, ids)  # paused or canceled meanwhile
             return
         for doc in docs:
-            await self.publisher.publish(requested_event(doc, at), headers=retry_headers(doc))
+            await self.publisher.publish(
+                requested_event(doc, at), headers=stored_retry_headers(doc)
+            )
             self.outbox.confirmed(REQUESTED, doc["_id"])
 
     async def start(self) -> None:
