@@ -22,6 +22,9 @@ class Verdict:
     retry_after_s: int
 
 
+CONFLICT_RETRIES = 5
+
+
 class RateLimiter:
     def __init__(self, db: AsyncDatabase[Document], limit: int, window_s: int) -> None:
         self._counters = db[RATE_LIMITS]
@@ -34,7 +37,7 @@ class RateLimiter:
         window = int(now // self._window_s)
         ends = (window + 1) * self._window_s
         doc_id = f"{key}:{window}"
-        for _ in range(2):
+        for _ in range(CONFLICT_RETRIES):
             try:
                 doc = await self._counters.find_one_and_update(
                     {"_id": doc_id},
@@ -49,9 +52,11 @@ class RateLimiter:
                 )
             except DuplicateKeyError:
                 continue  # two first hits raced on the upsert: count again
-            break
+            if doc is not None:
+                break
+            # An upsert answering "no document" lost a race and applied nothing (SecantusDB
+            # does this when racing first hits; mongod answers the document or raises).
         else:
             raise RuntimeError("rate limit counter kept conflicting")
-        assert doc is not None
         allowed = int(doc["count"]) <= self._limit
         return Verdict(allowed, 0 if allowed else max(1, math.ceil(ends - now)))
