@@ -68,3 +68,42 @@ def test_api_keys_are_random_prefixed_and_hashed():
     assert hash_api_key(first) != first
     assert len(hash_api_key(first)) == 64
     assert api_key_display_prefix(first) == first[: len(API_KEY_PREFIX) + 4]
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": str(FUTURE)},
+        {"exp": "tomorrow"},
+        {"exp": True},
+        {"exp": FUTURE, "nbf": "0"},
+        {"exp": FUTURE, "nbf": "yesterday"},
+        {"exp": FUTURE, "iat": str(FUTURE - 60)},
+        {"exp": FUTURE, "iat": "now"},
+        {"exp": FUTURE, "iat": False},
+    ],
+    ids=[
+        "exp-digits",
+        "exp-text",
+        "exp-bool",
+        "nbf-digits",
+        "nbf-text",
+        "iat-digits",
+        "iat-text",
+        "iat-bool",
+    ],
+)
+def test_time_claims_must_be_numeric_dates(claims):
+    token = jwt.encode({"sub": "u1", "role": "customer", **claims}, SECRET)
+    with pytest.raises(ApiError) as err:
+        decode_jwt(token, SECRET)
+    assert err.value.status == 401
+    assert err.value.error == "unauthorized"
+
+
+def test_numeric_time_claims_are_accepted():
+    now = int(time.time())
+    token = jwt.encode(
+        {"sub": "u1", "role": "customer", "exp": FUTURE + 0.5, "nbf": now - 1, "iat": now}, SECRET
+    )
+    assert decode_jwt(token, SECRET).user_id == "u1"

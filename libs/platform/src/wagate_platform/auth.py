@@ -1,6 +1,8 @@
 """Authentication: frontends' HS256 JWTs and customer apps' API keys.
 
-A JWT needs ``sub`` (the user id), ``role`` (customer or admin) and ``exp``.
+A JWT needs ``sub`` (the user id), ``role`` (customer or admin) and ``exp``; ``exp``,
+``nbf`` and ``iat``, when present, must be JSON numbers (RFC 7519 NumericDate): PyJWT
+alone would take ``"exp": "1999999999"``.
 API keys are random, prefixed ``wg_live_``, and stored only as their SHA-256.
 """
 
@@ -18,6 +20,7 @@ from wagate_platform.errors import ApiError
 Role = Literal["customer", "admin"]
 API_KEY_PREFIX = "wg_live_"
 JWT_ALGORITHM = "HS256"
+NUMERIC_DATE_CLAIMS = ("exp", "nbf", "iat")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ def decode_jwt(token: str, secret: str) -> Principal:
         raise unauthorized("token expired") from exc
     except jwt.PyJWTError as exc:
         raise unauthorized("invalid token") from exc
+    for name in NUMERIC_DATE_CLAIMS:
+        if name in claims and not _is_numeric_date(claims[name]):
+            raise unauthorized(f"invalid token: {name} must be a NumericDate")
     role = claims.get("role")
     if role not in ("customer", "admin"):
         raise unauthorized("token has no valid role")
@@ -54,6 +60,11 @@ def decode_jwt(token: str, secret: str) -> Principal:
     if not isinstance(sub, str) or not sub or len(sub) > 128:
         raise unauthorized("token has no valid subject")
     return Principal(user_id=sub, role=role)
+
+
+def _is_numeric_date(value: object) -> bool:
+    """A JSON number (seconds since the epoch); a string or a boolean is not one."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def issue_jwt(user_id: str, role: Role, secret: str, ttl_s: int = 3600) -> str:
