@@ -1,19 +1,32 @@
 """The common error format: ``{"status", "error", "message", "data"}``.
 
 Every failure a client can see goes through these handlers, so bad input is a
-clear 4xx and an unexpected error is a bare 500 without a stack trace.
+clear 4xx, an outage (:func:`wagate_platform.faults.classify`) is a 503 with
+``Retry-After``, and an unexpected error is a bare 500 without a stack trace.
+:func:`exception_response` is what the edge middleware (``wagate_platform.http``)
+answers for an exception no handler took, so the connection stays open.
 """
 
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wagate_platform.faults import Fault, classify
 from wagate_platform.logging import get_logger
 
 log = get_logger(__name__)
+
+RETRY_AFTER_S: Final = 5
+"""What a 503 asks the client to wait before retrying (``Retry-After``, ``data.retry_after``)."""
+
+_FAULT_CODES: Final = {
+    Fault.DATABASE: ("database_unavailable", "the database is unavailable, retry later"),
+    Fault.BROKER: ("broker_unavailable", "the message broker is unavailable, retry later"),
+    Fault.DEPENDENCY: ("service_unavailable", "a dependency is unavailable, retry later"),
+}
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -64,6 +77,35 @@ def not_found(what: str = "resource") -> ApiError:
     return ApiError(404, "not_found", f"{what} not found")
 
 
+def unavailable(error: str, message: str, retry_after_s: int = RETRY_AFTER_S) -> ApiError:
+    """503 in the common format, with ``Retry-After`` and ``data.retry_after``."""
+    return ApiError(
+        503,
+        error,
+        message,
+        {"retry_after": retry_after_s},
+        headers={"Retry-After": str(retry_after_s)},
+    )
+
+
+def fault_of(exc: BaseException) -> Fault | None:
+    """The outage behind ``exc``; an exception group is one when all its members are."""
+    if isinstance(exc, BaseExceptionGroup):
+        faults = [fault_of(member) for member in exc.exceptions]
+        return faults[0] if faults and all(faults) else None
+    return classify(exc)
+
+
+def exception_response(exc: Exception) -> JSONResponse:
+    """The answer to an exception no handler took: 503 for an outage, else a logged 500."""
+    fault = fault_of(exc)
+    if fault is not None:
+        log.warning("request_unavailable", fault=fault.value, error_type=type(exc).__name__)
+        return error_response(unavailable(*_FAULT_CODES[fault]))
+    log.error("unhandled_error", error_type=type(exc).__name__, exc_info=exc)
+    return JSONResponse(error_body(500, "internal_error", "internal server error"), status_code=500)
+
+
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return error_response(exc)
@@ -97,8 +139,8 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled_error", error_type=type(exc).__name__, exc_info=exc)
-    return JSONResponse(error_body(500, "internal_error", "internal server error"), status_code=500)
+    # Last resort for a failure outside the edge middleware (Starlette re-raises after it).
+    return exception_response(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -131,7 +131,7 @@ def build_service_app(
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
-    install_http_middleware(app)
+    install_http_middleware(app, settings.http_request_timeout_s)
     asyncapi = AsyncAPI(runtime.broker, title=f"{title} events", version="0.1.0")
     app.include_router(
         operational_router(

@@ -42,7 +42,19 @@ class ServiceSettings(BaseSettings):
 
     mongodb_url: str = "mongodb://localhost:27017/?directConnection=true"
     mongodb_database: str = ""
-    mongodb_timeout_ms: int = Field(default=5000, ge=100)
+    mongodb_timeout_ms: int = Field(
+        default=3000,
+        ge=100,
+        description="Server selection and connect timeout of MongoDB: how long an operation "
+        "waits for an unreachable database before it fails (an HTTP request then answers 503 "
+        "database_unavailable). Must be shorter than the HTTP request deadline.",
+    )
+    http_request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline of an HTTP request: one that has not started its answer by then "
+        "is cancelled and answered 503 service_unavailable (a started stream is exempt).",
+    )
 
     auth_jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     provider: Literal["sandbox", "waha", "meta", "whapi"] = "sandbox"
@@ -61,6 +73,15 @@ class ServiceSettings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment in ("development", "test")
+
+    @model_validator(mode="after")
+    def _deadline_outlasts_database_timeout(self) -> Self:
+        if self.http_request_timeout_s * 1000 <= self.mongodb_timeout_ms:
+            raise ValueError(
+                "HTTP_REQUEST_TIMEOUT_S must be longer than MONGODB_TIMEOUT_MS, so that a request "
+                "meeting a dead database answers database_unavailable before its deadline"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:
