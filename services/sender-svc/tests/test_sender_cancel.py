@@ -3,13 +3,37 @@ each with its ``message.failed``; nothing more is sent; sends already under way 
 
 import asyncio
 from typing import Any
+from uuid import uuid4
 
 import pytest
+from wagate_contracts.events import SessionCreated
 from wagate_testing.apps import runtime_of
 from wagate_testing.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio]
 TOTAL = 20
+
+
+async def _disconnected_session(runtime: Any, user_id: str) -> str:
+    """A session of the user that sender-svc knows but cannot send through."""
+    session = f"ses_{uuid4().hex[:10]}"
+    await runtime.publisher.publish(
+        SessionCreated(
+            producer="session-svc",
+            user_id=user_id,
+            session_id=session,
+            name="parked",
+            status="disconnected",
+            provider="sandbox",
+            provider_session=session,
+        )
+    )
+
+    async def projected() -> int:
+        return await runtime.db["sessions"].count_documents({"_id": session})
+
+    await eventually(projected, what="the disconnected session's projection")
+    return session
 
 
 @pytest.mark.timeout(120)
@@ -97,11 +121,12 @@ async def test_cancel_events_owed_by_a_dead_replica_are_published_by_the_next(
                 raise RuntimeError("the broker did not confirm")
             await publish(event, **kwargs)
 
+        parked = await _disconnected_session(runtime, tenant.user_id)
         runtime.publisher.publish = broker_refuses_failed  # type: ignore[method-assign]
         body = {
             "message": {"type": "text", "text": "hi"},
             "recipients": [f"62815{n:07d}" for n in range(5)],
-            "session_ids": ["ses_nowhere"],  # no session can take them: they stay queued
+            "session_ids": [parked],  # disconnected: no session can take them, they stay queued
         }
         created = await client.post("/v1/campaigns", json=body, headers=tenant.headers)
         cid = created.json()["id"]

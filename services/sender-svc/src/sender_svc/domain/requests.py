@@ -73,10 +73,14 @@ class SendMessageRequest(ContentFields):
     strategy: SendStrategy = DEFAULT_SEND_STRATEGY
 
 
+RecipientText = Annotated[str, Field(max_length=128)]
+"""A recipient as given; an empty or impossible one is ``invalid_phone_number`` (with its index)."""
+
+
 class Recipient(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: str = Field(min_length=1, max_length=128)
+    to: RecipientText
     variables: dict[str, Annotated[str, Field(max_length=1024)]] = Field(default_factory=dict)
 
 
@@ -85,7 +89,7 @@ class CampaignRequest(BaseModel):
 
     name: ShortText | None = None
     message: ContentFields
-    recipients: list[str | Recipient] = Field(min_length=1)
+    recipients: list[RecipientText | Recipient] = Field(min_length=1)
     session_ids: list[Identifier] | None = Field(default=None, max_length=100)
     group_id: Identifier | None = None
     strategy: SendStrategy = DEFAULT_SEND_STRATEGY

@@ -1,6 +1,8 @@
 """The accept path of ``POST /v1/messages``: ≤ 2 MongoDB round trips and 1 publish.
 
 1. authentication + subscription + rate limit (one ``find_one_and_update``, see auth);
+   (+1 read only when the request names a ``session_id`` or ``group_id``: it must be the
+   caller's, see ``pool_check``);
 2. insert of the message document, which carries the ``Idempotency-Key`` under a unique
    index and is its own outbox record (``requested_pending``);
 then ``message.requested`` is published. If that publish fails the message is already
@@ -24,6 +26,7 @@ from sender_svc.domain.ids import message_id
 from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
 from sender_svc.service.events import requested_event
 from sender_svc.service.outbox import REQUESTED, MessageOutbox
+from sender_svc.service.pool_check import PoolCheck
 
 log = get_logger(__name__)
 
@@ -87,6 +90,7 @@ class AcceptMessage:
     messages: MessageRepository
     publisher: EventPublisher
     outbox: MessageOutbox
+    check: PoolCheck
 
     async def __call__(
         self, user_id: str, body: SendMessageRequest, idem_key: str | None
@@ -95,13 +99,15 @@ class AcceptMessage:
             to = normalize_recipient(body.to)
         except InvalidRecipient as exc:
             raise invalid_phone(exc) from exc
+        pinned = [body.session_id] if body.session_id else []
+        await self.check(user_id, pinned, body.group_id)
         at = now_ms()
         doc = new_message_doc(
             user_id,
             to,
             body.content().model_dump(mode="json", exclude_none=True),
             at=at,
-            session_ids=[body.session_id] if body.session_id else [],
+            session_ids=pinned,
             group_id=body.group_id,
             strategy=body.strategy,
             idem_key=idem_key,

@@ -10,6 +10,8 @@ ones), resume lets the streamer continue, cancel fails what is still queued and 
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+from wagate_contracts.message_content import MessageContent
 from wagate_platform.errors import ApiError, not_found
 from wagate_platform.mongo import Document
 
@@ -24,6 +26,7 @@ from sender_svc.domain.requests import (
     render,
 )
 from sender_svc.service.accept import invalid_phone, new_message_doc
+from sender_svc.service.pool_check import PoolCheck
 
 SENT_LIKE = ("sent", "delivered", "read", "played")
 INSERT_BATCH = 1000
@@ -66,10 +69,28 @@ def campaign_view(doc: Document, counts: list[Document] | None = None) -> dict[s
     return view
 
 
+def rendered_for(content: MessageContent, recipient: Recipient, index: int) -> Document:
+    """The message for one recipient; a filled-in text that breaks a limit is a 422."""
+    try:
+        return render(content, recipient.variables).model_dump(mode="json", exclude_none=True)
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"recipients[{index}]: the message with its variables filled in is invalid",
+            {
+                "field": f"recipients[{index}].variables",
+                "index": index,
+                "errors": [{"message": e["msg"], "type": e["type"]} for e in exc.errors()],
+            },
+        ) from exc
+
+
 @dataclass
 class Campaigns:
     repo: CampaignRepository
     max_recipients: int
+    check: PoolCheck
 
     async def create(self, user_id: str, body: CampaignRequest) -> dict[str, Any]:
         if len(body.recipients) > self.max_recipients:
@@ -80,7 +101,8 @@ class Campaigns:
                 {"max": self.max_recipients, "given": len(body.recipients)},
             )
         recipients: list[Recipient] = [
-            r if isinstance(r, Recipient) else Recipient(to=r) for r in body.recipients
+            r if isinstance(r, Recipient) else Recipient.model_construct(to=r, variables={})
+            for r in body.recipients
         ]
         normalized = []
         for index, recipient in enumerate(recipients):
@@ -88,6 +110,7 @@ class Campaigns:
                 normalized.append(normalize_recipient(recipient.to, index))
             except InvalidRecipient as exc:
                 raise invalid_phone(exc, f"recipients[{index}]") from exc
+        await self.check(user_id, body.session_ids or [], body.group_id, field="session_ids")
         at = now_ms()
         cid = campaign_id()
         content = body.message.content()
@@ -107,11 +130,7 @@ class Campaigns:
         }
         batch: list[Document] = []
         for seq, (recipient, to) in enumerate(zip(recipients, normalized, strict=True)):
-            rendered = (
-                render(content, recipient.variables).model_dump(mode="json", exclude_none=True)
-                if recipient.variables
-                else template
-            )
+            rendered = rendered_for(content, recipient, seq) if recipient.variables else template
             batch.append(
                 new_message_doc(
                     user_id,

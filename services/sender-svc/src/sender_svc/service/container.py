@@ -8,6 +8,7 @@ from sender_svc.adapters.accounts import AccountRepository
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
+from sender_svc.adapters.session_lookup import SessionLookup
 from sender_svc.adapters.sessions import SessionRepository
 from sender_svc.service.accept import AcceptMessage
 from sender_svc.service.auth import Authenticator
@@ -16,6 +17,7 @@ from sender_svc.service.choice import SessionChooser
 from sender_svc.service.direct import DirectSend
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.service.outbox import MessageOutbox
+from sender_svc.service.pool_check import PoolCheck
 from sender_svc.service.pools import PoolResolver
 from sender_svc.service.projections import Projections
 from sender_svc.service.receipts import FollowReceipts
@@ -48,6 +50,7 @@ def build_services(
     messages = MessageRepository(db)
     sessions = SessionRepository(db, settings.daily_timezone)
     campaigns = CampaignRepository(db)
+    check = PoolCheck(SessionLookup(db))
     outbox = MessageOutbox(
         messages,
         runtime.publisher,
@@ -78,12 +81,12 @@ def build_services(
         auth=Authenticator(accounts, settings.auth_jwt_secret.get_secret_value()),
         accounts=accounts,
         messages=messages,
-        accept=AcceptMessage(messages, runtime.publisher, outbox),
-        direct=DirectSend(messages, dispatcher),
+        accept=AcceptMessage(messages, runtime.publisher, outbox, check),
+        direct=DirectSend(messages, dispatcher, check),
         dispatcher=dispatcher,
         receipts=FollowReceipts(messages, runtime.publisher, runtime.topology, settings),
         projections=Projections(accounts, sessions),
-        campaigns=Campaigns(campaigns, settings.campaign_max_recipients),
+        campaigns=Campaigns(campaigns, settings.campaign_max_recipients, check),
         streamer=CampaignStreamer(campaigns, runtime.publisher, outbox, settings),
         outbox=outbox,
         provider=provider,

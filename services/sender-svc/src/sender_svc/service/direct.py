@@ -18,18 +18,21 @@ from sender_svc.service.accept import invalid_phone, new_message_doc
 from sender_svc.service.choice import WAIT, pool_of
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.service.events import requested_event
+from sender_svc.service.pool_check import PoolCheck
 
 
 @dataclass
 class DirectSend:
     messages: MessageRepository
     dispatcher: Dispatcher
+    check: PoolCheck
 
     async def __call__(self, user_id: str, body: SendMessageRequest) -> dict[str, Any]:
         try:
             to = normalize_recipient(body.to)
         except InvalidRecipient as exc:
             raise invalid_phone(exc) from exc
+        await self.check(user_id, [body.session_id] if body.session_id else [], body.group_id)
         at = now()
         content = body.content()
         doc = new_message_doc(
