@@ -140,6 +140,40 @@ async def test_bad_subscription_input_is_422_and_changes_nothing(billing, body, 
     assert mine["status"] == "none"
 
 
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"ends_at": "9999-12-31T23:59:59-12:00"}, "ends_at"),  # year 10000 in UTC
+        ({"ends_at": "9999-12-31T23:59:59+00:00"}, "ends_at"),  # no day left after it
+        ({"ends_at": "9999-12-31T23:59:59.999999+14:00"}, "ends_at"),
+        ({"ends_at": _in(3600), "starts_at": "0001-01-01T00:00:00+00:00"}, "starts_at"),
+        ({"ends_at": _in(3600), "starts_at": "0001-01-01T00:00:00+05:00"}, "starts_at"),
+        ({"ends_at": _in(3600), "starts_at": "0001-01-01T23:59:59Z"}, "starts_at"),
+    ],
+)
+async def test_dates_out_of_range_are_422_naming_the_field(billing, extra, field):
+    body = {"plan_id": "pro", **extra}
+    answer = await billing.api.put("/v1/users/ray/subscription", json=body, headers=billing.admin)
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["error"] == "validation_error"
+    assert [e["loc"] for e in problem["data"]["errors"]] == [["body", field]]
+
+
+async def test_dates_near_the_range_ends_are_accepted_in_utc(billing):
+    body = {
+        "plan_id": "pro",
+        "starts_at": "0001-01-02T08:00:00+07:00",
+        "ends_at": "9999-12-30T23:59:59+00:00",
+    }
+    answer = await billing.api.put("/v1/users/kim/subscription", json=body, headers=billing.admin)
+    assert answer.status_code == 200, answer.text
+    mine = (await billing.api.get("/v1/subscription", headers=billing.auth("kim"))).json()
+    assert mine["status"] == "active"
+    assert mine["starts_at"].startswith("0001-01-02T01:00:00")
+    assert mine["ends_at"].startswith("9999-12-30T23:59:59")
+
+
 async def test_expiry_takes_effect_by_itself_and_is_announced(billing):
     await billing.api.put(
         "/v1/users/val/subscription",

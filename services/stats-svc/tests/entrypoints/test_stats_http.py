@@ -71,6 +71,15 @@ async def test_unknown_session_is_404_and_the_routes_are_documented(app, janitor
         "from=yesterday",
         "from=2025-02-01&to=2025-01-31",
         "from=2024-01-01&to=2025-01-01",  # 367 days
+        "from=2025-02-30",
+        "from=2025-3-1",
+        "to=tomorrow",
+        "to=1741564800",
+        "to=0001-01-15",  # 30 days before it do not exist
+        "to=0001-01-01",
+        "from=9999-12-31&to=9999-12-31",
+        "from=0000-12-31",
+        "to=10000-01-01",
     ],
 )
 async def test_bad_date_ranges_are_422(app, janitor, token, query):
@@ -80,6 +89,7 @@ async def test_bad_date_ranges_are_422(app, janitor, token, query):
     body = response.json()
     assert body["error"] == "validation_error"
     assert body["data"]["errors"][0]["loc"][0] == "query"
+    assert body["data"]["errors"][0]["loc"][1] in ("from", "to")
 
 
 async def test_a_range_of_366_days_is_accepted(app, janitor, token):

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from wagate_contracts.dates import StorableDatetime
 
 from billing_svc.domain.plans import Plan
 from billing_svc.service.subscriptions import SubscriptionView
@@ -53,8 +54,8 @@ class PlansOut(BaseModel):
 
 class SubscriptionIn(Body):
     plan_id: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    ends_at: AwareDatetime
-    starts_at: AwareDatetime | None = None
+    ends_at: StorableDatetime
+    starts_at: StorableDatetime | None = None
     status: Literal["active", "canceled", "expired"] = "active"
 
     @model_validator(mode="after")

@@ -1,8 +1,15 @@
-"""The daily series' date range: ISO calendar dates, at most a year and a day."""
+"""The daily series' date range: calendar dates, at most a year and a day.
+
+The dates come validated (``wagate_contracts.dates.StorableDate``: ``YYYY-MM-DD`` within
+the years Python can hold); a ``to`` whose default ``from`` (29 days before it) would fall
+outside that range is refused, not clamped.
+"""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Final
+
+from wagate_contracts.dates import EARLIEST_DATE
 
 MAX_RANGE_DAYS: Final = 366
 DEFAULT_RANGE_DAYS: Final = 30
@@ -25,23 +32,16 @@ class DateRange:
         return (self.end - self.start).days + 1
 
 
-def _parse(field: str, value: str) -> date:
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidDateRange(field, f"{field} must be an ISO date (YYYY-MM-DD)") from exc
-
-
-def parse_date_range(start: str | None, end: str | None, today: date) -> DateRange:
+def parse_date_range(start: date | None, end: date | None, today: date) -> DateRange:
     """Both ends inclusive; ``to`` defaults to today, ``from`` to 30 days before ``to``."""
-    end_day = _parse("to", end) if end is not None else today
-    start_day = (
-        _parse("from", start)
-        if start is not None
-        else end_day - timedelta(days=DEFAULT_RANGE_DAYS - 1)
-    )
+    end_day = end if end is not None else today
+    if start is not None:
+        start_day = start
+    else:
+        first = end_day.toordinal() - (DEFAULT_RANGE_DAYS - 1)
+        if first < EARLIEST_DATE.toordinal():
+            raise InvalidDateRange("to", "to is too early for a default range: give from too")
+        start_day = date.fromordinal(first)
     if start_day > end_day:
         raise InvalidDateRange("from", "from must not be after to")
     result = DateRange(start_day, end_day)

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from wagate_contracts.dates import StorableDate
 from wagate_platform.auth import JwtAuthenticator, Principal
 from wagate_platform.errors import ApiError, not_found
 
@@ -50,8 +51,8 @@ def stats_router(queries: StatsQueries, auth: JwtAuthenticator) -> APIRouter:
     async def daily_stats(
         user_id: UserId,
         principal: Caller,
-        start: Annotated[str | None, Query(alias="from", max_length=32)] = None,
-        end: Annotated[str | None, Query(alias="to", max_length=32)] = None,
+        start: Annotated[StorableDate | None, Query(alias="from")] = None,
+        end: Annotated[StorableDate | None, Query(alias="to")] = None,
     ) -> dict[str, Any]:
         """Days with activity between ``from`` and ``to`` (inclusive, at most 366 days)."""
         _authorise(principal, user_id)

@@ -1,6 +1,6 @@
 """The read side and the admin reset: what the REST entrypoint calls."""
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from stats_svc.adapters.stats_repository import StatsRepository
@@ -31,7 +31,7 @@ class StatsQueries:
             return None
         return {"user_id": user_id, **session_view(doc)}
 
-    async def daily(self, user_id: str, start: str | None, end: str | None) -> dict[str, Any]:
+    async def daily(self, user_id: str, start: date | None, end: date | None) -> dict[str, Any]:
         """Days with activity in ``[from, to]`` (calendar days of the configured timezone)."""
         days = parse_date_range(start, end, datetime.now(self._tz).date())
         docs = await self._repository.days(user_id, days)

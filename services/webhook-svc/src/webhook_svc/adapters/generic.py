@@ -6,10 +6,12 @@ They name the user and session themselves; ``message_id`` is the id the callback
 source knows the message by (the provider message id).
 """
 
-from datetime import UTC, datetime
+import contextlib
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from wagate_contracts.dates import storable_utc
 from wagate_contracts.values import DeliveryStatus, Identifier
 
 from webhook_svc.adapters.payload import epoch
@@ -33,8 +35,27 @@ class GenericStatus(BaseModel):
     message_id: Identifier
     to: str | None = Field(default=None, max_length=64)
     status: DeliveryStatus
-    timestamp: datetime | float | str | None = None
+    timestamp: datetime | float | None = None
+    """Seconds or milliseconds since the epoch (number or numeric text), or ISO-8601 (naive
+    is UTC) within ``wagate_contracts.dates``' range; absent means now."""
     error: str | CallbackError | None = None
+
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _numeric_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            with contextlib.suppress(ValueError):
+                return float(text)
+            return text
+        return value
+
+    @field_validator("timestamp", mode="after")
+    @classmethod
+    def _storable(cls, value: datetime | float | None) -> datetime | float | None:
+        return storable_utc(value) if isinstance(value, datetime) else value
 
     @field_validator("error", mode="before")
     @classmethod
@@ -45,8 +66,7 @@ class GenericStatus(BaseModel):
 
     def at(self) -> datetime:
         if isinstance(self.timestamp, datetime):
-            stamp = self.timestamp
-            return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+            return self.timestamp
         return epoch(self.timestamp)
 
     def to_item(self) -> StatusUpdate:
