@@ -28,8 +28,8 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=[http.build_router(services)],
         indexes=[ACCOUNT_INDEXES, SESSION_INDEXES, MESSAGE_INDEXES, CAMPAIGN_INDEXES],
-        on_start=[services.outbox.start, services.streamer.start],
-        on_stop=[services.streamer.stop, services.outbox.stop],
+        on_start=[services.outbox.start, services.streamer.start, services.lost_dispatch.start],
+        on_stop=[services.lost_dispatch.stop, services.streamer.stop, services.outbox.stop],
     )
     app.state.services = services
     return app

@@ -33,6 +33,17 @@ class SenderSettings(ServiceSettings):
     campaign_batch: int = Field(default=1000, ge=1)
     campaign_poll_interval_s: float = Field(default=1.0, gt=0)
 
+    lost_dispatch_after_s: float = Field(
+        default=900,
+        gt=0,
+        description="a queued message nothing has dispatched for this long is dispatched again",
+    )
+    lost_dispatch_interval_s: float = Field(default=30, gt=0)
+    lost_dispatch_batch: int = Field(default=500, ge=1)
+    lost_dispatch_max_sweeps: int = Field(
+        default=3, ge=1, description="then the message fails with dispatch_lost"
+    )
+
     relay_grace_s: float = Field(default=30, gt=0)
     relay_interval_s: float = Field(default=5, gt=0)
     ack_flush_interval_s: float = Field(default=0.2, gt=0)

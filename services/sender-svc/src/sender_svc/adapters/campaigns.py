@@ -116,7 +116,14 @@ class CampaignRepository:
         """Handed to the queue: pending publish until the broker confirmed."""
         await self._messages.update_many(
             {"_id": {"$in": ids}, "held": True},
-            {"$set": {"held": False, "requested_pending": True, "requested_at": at}},
+            {
+                "$set": {
+                    "held": False,
+                    "requested_pending": True,
+                    "requested_at": at,
+                    "next_attempt_at": at,
+                }
+            },
         )
 
     async def hold(self, campaign_id: str, ids: list[str] | None = None) -> None:

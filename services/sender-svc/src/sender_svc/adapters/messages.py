@@ -34,6 +34,7 @@ MESSAGE_INDEXES = CollectionIndexes(
         IndexModel([("campaign_id", ASCENDING), ("status", ASCENDING), ("seq", ASCENDING)]),
         IndexModel([("requested_pending", ASCENDING), ("requested_at", ASCENDING)], sparse=True),
         IndexModel([("event_pending.at", ASCENDING)], sparse=True),
+        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),  # lost dispatch
     ],
 )
 
@@ -107,11 +108,20 @@ class MessageRepository:
             {"_id": message_id}, {"status": 1, "held": 1, "canceled": 1, "lease_until": 1}
         )
 
-    async def release(self, message_id: str, owner: str, tried: list[str], attempts: int) -> None:
-        """Give the lease back while the message waits on a delay queue."""
+    async def release(
+        self, message_id: str, owner: str, tried: list[str], attempts: int, due: datetime
+    ) -> None:
+        """Give the lease back while the message waits on a delay queue until ``due``."""
         await self.col.update_one(
             {"_id": message_id, "lease_owner": owner},
-            {"$set": {"lease_until": None, "tried": tried, "attempts": attempts}},
+            {
+                "$set": {
+                    "lease_until": None,
+                    "tried": tried,
+                    "attempts": attempts,
+                    "next_attempt_at": due,
+                }
+            },
         )
 
     async def record_outcome(

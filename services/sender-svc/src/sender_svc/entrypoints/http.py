@@ -24,6 +24,9 @@ def message_view(doc: dict[str, Any]) -> dict[str, Any]:
         "campaign_id": doc.get("campaign_id"),
         "error": doc.get("error"),
         "created_at": doc["created_at"].isoformat(),
+        "next_attempt_at": due.isoformat()
+        if doc["status"] == "queued" and (due := doc.get("next_attempt_at"))
+        else None,
         "history": [
             {"status": h["status"], "at": h["at"].isoformat()} for h in doc.get("history", [])
         ],

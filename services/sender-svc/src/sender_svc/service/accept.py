@@ -66,6 +66,7 @@ def new_message_doc(
         "created_at": at,
         "requested_at": at,
         "requested_event_id": str(uuid4()),
+        "next_attempt_at": at,  # when a dispatch is due (see adapters/lost_messages.py)
         "correlation_id": get_correlation_id(),
         "lease_until": None,
         "tried": [],

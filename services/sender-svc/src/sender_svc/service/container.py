@@ -6,6 +6,8 @@ from wagate_platform.runtime import ServiceRuntime
 
 from sender_svc.adapters.accounts import AccountRepository
 from sender_svc.adapters.campaigns import CampaignRepository
+from sender_svc.adapters.dispatch_backlog import DispatchBacklog
+from sender_svc.adapters.lost_messages import LostMessages
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
 from sender_svc.adapters.session_lookup import SessionLookup
@@ -16,6 +18,7 @@ from sender_svc.service.campaigns import Campaigns
 from sender_svc.service.choice import SessionChooser
 from sender_svc.service.direct import DirectSend
 from sender_svc.service.dispatch import Dispatcher
+from sender_svc.service.lost_dispatch import LostDispatchSweep
 from sender_svc.service.outbox import MessageOutbox
 from sender_svc.service.pool_check import PoolCheck
 from sender_svc.service.pools import PoolResolver
@@ -39,6 +42,7 @@ class Services:
     campaigns: Campaigns
     streamer: CampaignStreamer
     outbox: MessageOutbox
+    lost_dispatch: LostDispatchSweep
     provider: ProviderAdapter
 
 
@@ -89,5 +93,8 @@ def build_services(
         campaigns=Campaigns(campaigns, settings.campaign_max_recipients, check),
         streamer=CampaignStreamer(campaigns, runtime.publisher, outbox, settings),
         outbox=outbox,
+        lost_dispatch=LostDispatchSweep(
+            LostMessages(db), DispatchBacklog(runtime.broker, runtime.topology), outbox, settings
+        ),
         provider=provider,
     )

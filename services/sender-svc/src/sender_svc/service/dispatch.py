@@ -10,7 +10,8 @@
 lease outlives the whole provider call (``PROVIDER_TIMEOUT_S``) plus ``LEASE_MARGIN_S`` to
 record it; a message that waited too long for its session is put back instead, so a lease
 never lapses while its message is at the provider (another dispatcher would send it again).
-When no session has room the message is released (round trip 3) and waits on a RabbitMQ
+When no session has room the message is released (round trip 3, recording when the delay
+ends as ``next_attempt_at``, which the lost-dispatch sweep reads) and waits on a RabbitMQ
 delay queue; after ``max_wait_s`` it fails with ``no_session_available``. Provider errors:
 ``permanent`` fails at once; ``session`` cools the session down (or marks it) and falls
 back to an untried session; ``transient`` falls back too. No session is tried twice for a message.
@@ -109,7 +110,8 @@ class Dispatcher:
                 tried,
             )
             return
-        await self.messages.release(event.message_id, owner, tried, attempt + 1)
+        due = now() + timedelta(milliseconds=self._delay_ms(attempt))
+        await self.messages.release(event.message_id, owner, tried, attempt + 1, due)
         await self._wait(event, attempt, tried)
 
     async def _send(self, session: ClaimedSession, event: MessageRequested) -> SendResult:
@@ -144,9 +146,12 @@ class Dispatcher:
             return
         await self._wait(event, attempt, tried)  # another dispatcher holds the lease for now
 
-    async def _wait(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
+    def _delay_ms(self, attempt: int) -> int:
         delays = self.settings.wait_delays_ms
-        delay = delays[min(attempt // 3, len(delays) - 1)]
+        return delays[min(attempt // 3, len(delays) - 1)]
+
+    async def _wait(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
+        delay = self._delay_ms(attempt)
         await self.publisher.publish_raw(
             event.model_dump(mode="json"),
             exchange="",

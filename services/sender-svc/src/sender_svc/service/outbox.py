@@ -10,7 +10,7 @@ which every consumer absorbs (idempotent on ``event_id`` / message status).
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from wagate_platform.logging import get_logger
 from wagate_platform.mongo import Document
@@ -58,13 +58,9 @@ class MessageOutbox:
     async def sweep(self, batch: int = 200) -> int:
         """Publish what stayed pending past the grace period; returns how many."""
         cutoff = now() - self._grace
-        done = 0
-        for doc in await self._messages.stale_requested(cutoff, batch):
-            await self._publisher.publish(
-                requested_event(doc, doc["requested_at"]), headers=stored_retry_headers(doc)
-            )
-            self.confirmed(REQUESTED, doc["_id"])
-            done += 1
+        stale = await self._messages.stale_requested(cutoff, batch)
+        done = len(stale)
+        await self.republish_requested(stale)
         await self.flush()
         for _ in range(SWEEP_ROUNDS):  # a bulk cancel may owe 100,000 events at once
             docs = await self._messages.stale_events(cutoff, batch)
@@ -73,6 +69,34 @@ class MessageOutbox:
             if len(docs) < batch:
                 break
         return done
+
+    async def republish_requested(
+        self, docs: list[Document], occurred_at: datetime | None = None, *, pending: bool = True
+    ) -> None:
+        """Publish ``message.requested`` (again) from message documents, each with the retry
+        state it kept: the sweep above, the campaign streamer and the lost-dispatch sweep.
+        ``PUBLISH_CHUNK`` confirms are awaited together; ``pending``: the documents carry
+        ``requested_pending``, cleared once confirmed. A failed publish raises, after the
+        confirmed ones were recorded (the rest stay pending for the next sweep)."""
+        for start in range(0, len(docs), PUBLISH_CHUNK):
+            chunk = docs[start : start + PUBLISH_CHUNK]
+            results = await asyncio.gather(
+                *(
+                    self._publisher.publish(
+                        requested_event(d, occurred_at or d["requested_at"]),
+                        headers=stored_retry_headers(d),
+                    )
+                    for d in chunk
+                ),
+                return_exceptions=True,
+            )
+            failures = [r for r in results if isinstance(r, BaseException)]
+            if pending:
+                for doc, result in zip(chunk, results, strict=True):
+                    if not isinstance(result, BaseException):
+                        self.confirmed(REQUESTED, doc["_id"])
+            if failures:
+                raise failures[0]
 
     async def publish_owed(self, docs: list[Document]) -> None:
         """Publish the events owed on these messages, then clear their flags (one update

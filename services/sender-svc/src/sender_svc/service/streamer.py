@@ -17,8 +17,7 @@ from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.campaigns import CAMPAIGN_CANCELED, CampaignRepository
 from sender_svc.domain.calendar import now
-from sender_svc.service.events import requested_event, stored_retry_headers
-from sender_svc.service.outbox import REQUESTED, MessageOutbox
+from sender_svc.service.outbox import MessageOutbox
 from sender_svc.settings import SenderSettings
 
 log = get_logger(__name__)
@@ -94,11 +93,7 @@ class CampaignStreamer:
         if await self.repo.lease(cid, self.owner, at, at + timedelta(seconds=10)) is None:
             await self.repo.hold(cid, ids)  # paused or canceled meanwhile
             return
-        for doc in docs:
-            await self.publisher.publish(
-                requested_event(doc, at), headers=stored_retry_headers(doc)
-            )
-            self.outbox.confirmed(REQUESTED, doc["_id"])
+        await self.outbox.republish_requested(docs, at)
 
     async def start(self) -> None:
         if self._loop is None:
