@@ -10,6 +10,13 @@ from typing import Final
 EVENTS_EXCHANGE: Final = "wagate.events"
 DEAD_LETTER_EXCHANGE: Final = "wagate.dlx"
 DLQ_SUFFIX: Final = ".dlq"
+RETRY_EXCHANGE: Final = "wagate.retry"
+"""Headers exchange in front of the outage-retry delay queues ``wagate.retry.<ms>ms``."""
+
+
+def retry_queue(delay_ms: int) -> str:
+    """The shared delay queue holding messages that wait out an outage for ``delay_ms``."""
+    return f"{RETRY_EXCHANGE}.{delay_ms}ms"
 
 
 def dead_letter_queue(queue: str) -> str:

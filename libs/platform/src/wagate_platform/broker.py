@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from faststream.rabbit import Channel, RabbitBroker
 
 from wagate_platform.settings import ServiceSettings
-from wagate_platform.topology import Topology
+from wagate_platform.topology import RETRY_DELAY_HEADER, Topology
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,23 @@ def build_topology(settings: ServiceSettings) -> Topology:
 
 
 async def declare_topology(
-    broker: RabbitBroker, topology: Topology, bindings: Sequence[Binding]
+    broker: RabbitBroker,
+    topology: Topology,
+    bindings: Sequence[Binding],
+    retry_delays_ms: Sequence[int] = (),
 ) -> None:
-    """Declare the exchanges, each queue's extra bindings, its DLQ and delay queues.
+    """Declare the exchanges, each queue's extra bindings, its DLQ and delay queues, and
+    the shared outage-retry queues (one per delay, bound to ``wagate.retry`` by header).
 
     Called after ``broker.start()``: the subscriber has declared its queue with the
     first routing key; here the rest are bound, so a queue may take several types.
     """
     events = await broker.declare_exchange(topology.events_exchange)
     dlx = await broker.declare_exchange(topology.dead_letter_exchange)
+    retry = await broker.declare_exchange(topology.retry_exchange)
+    for delay in retry_delays_ms:
+        holding = await broker.declare_queue(topology.retry_queue(delay))
+        await holding.bind(retry, arguments={"x-match": "all", RETRY_DELAY_HEADER: f"{delay}ms"})
     for binding in bindings:
         dlq_spec = topology.dead_letter_queue(binding.queue)
         dlq = await broker.declare_queue(dlq_spec)

@@ -1,10 +1,10 @@
 """MongoDB access through PyMongo's async API, with indexes created at start."""
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pymongo
 from prometheus_client import Counter
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
@@ -82,9 +82,14 @@ async def ensure_indexes(db: AsyncDatabase[Document], specs: Sequence[Collection
 
 
 async def ping(client: AsyncMongoClient[Document], timeout_s: float = 2.0) -> bool:
-    """True when the server answers ``ping`` within the timeout."""
+    """True when the server answers ``ping`` within the timeout.
+
+    The deadline is the driver's own (``pymongo.timeout``), never a task cancellation:
+    cancelling an operation that waits in the driver's server selection can leave its
+    locks broken on Python 3.11 (docs/decisions.md, "A wedged MongoDB client").
+    """
     try:
-        async with asyncio.timeout(timeout_s):
+        with pymongo.timeout(timeout_s):
             await client.admin.command("ping")
     except Exception:
         return False

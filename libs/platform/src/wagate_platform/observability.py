@@ -2,14 +2,56 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI, get_asyncapi_html
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+
+CONSUMER_UP = Gauge(
+    "wagate_consumer_up",
+    "1 while this process consumes the queue, 0 while its consumer is missing "
+    "(after a broker connection loss, until the channel and consumer are restored)",
+    ["queue"],
+)
+
+
+def _consuming(subscriber: Any) -> bool:
+    """Whether the subscriber's consumer is registered on a live channel right now.
+
+    Reads aio-pika's state: the consumer tag must be among the open AMQP channel's
+    consumers (after a reconnection the new channel has none until it re-consumes).
+    """
+    queue = getattr(subscriber, "_queue_obj", None)
+    tag = getattr(subscriber, "_consumer_tag", None)
+    if queue is None or tag is None:
+        return False
+    try:
+        channel = queue.channel
+        if channel.is_closed:
+            return False
+        return tag in channel._channel.channel.consumers
+    except Exception:
+        return False
+
+
+def consumers_check(broker: RabbitBroker) -> ReadinessCheck:
+    """Ready only while every subscriber of the process consumes; sets ``wagate_consumer_up``."""
+
+    async def check() -> bool:
+        ready = True
+        for subscriber in broker.subscribers:
+            name = str(getattr(getattr(subscriber, "queue", None), "name", "?"))
+            up = _consuming(subscriber)
+            CONSUMER_UP.labels(name).set(1 if up else 0)
+            ready = ready and up
+        return ready
+
+    return check
 
 
 def broker_check(broker: RabbitBroker, timeout_s: float = 2.0) -> ReadinessCheck:
@@ -22,13 +64,24 @@ def broker_check(broker: RabbitBroker, timeout_s: float = 2.0) -> ReadinessCheck
     return check
 
 
-def operational_router(checks: dict[str, ReadinessCheck], asyncapi: AsyncAPI) -> APIRouter:
+def operational_router(
+    checks: dict[str, ReadinessCheck],
+    asyncapi: AsyncAPI,
+    liveness: dict[str, ReadinessCheck] | None = None,
+) -> APIRouter:
     router = APIRouter(tags=["operations"])
+    alive_checks = liveness or {}
 
     @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        """The process is alive."""
-        return {"status": "ok"}
+    async def healthz() -> JSONResponse:
+        """The process is alive: 503 when it is wedged (restart it), not when a dependency
+        is down (that is /readyz)."""
+        names = list(alive_checks)
+        results = await asyncio.gather(*(alive_checks[name]() for name in names))
+        if all(results):
+            return JSONResponse({"status": "ok"})
+        failing = [name for name, ok in zip(names, results, strict=True) if not ok]
+        return JSONResponse({"status": "wedged", "failing": failing}, status_code=503)
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:

@@ -7,6 +7,7 @@ indexes), declares the topology, starts the broker and the outbox relay, and
 stops all of it in reverse order.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from wagate_platform.consumer import Handler, Parser, subscribe
 from wagate_platform.errors import install_error_handlers
 from wagate_platform.http import install_http_middleware
 from wagate_platform.inbox import INBOX_INDEXES
+from wagate_platform.liveness import mongo_liveness
 from wagate_platform.logging import configure_logging, get_logger
 from wagate_platform.mongo import (
     CollectionIndexes,
@@ -32,7 +34,8 @@ from wagate_platform.mongo import (
     ensure_indexes,
     ping,
 )
-from wagate_platform.observability import broker_check, operational_router
+from wagate_platform.observability import broker_check, consumers_check, operational_router
+from wagate_platform.outage_retry import OutageRetry, RetrySchedule
 from wagate_platform.outbox import OUTBOX_INDEXES, Outbox, OutboxRelay
 from wagate_platform.publisher import EventPublisher
 from wagate_platform.settings import ServiceSettings
@@ -53,6 +56,7 @@ class ServiceRuntime:
     mongo_commands: CommandCounter
     outbox: Outbox
     relay: OutboxRelay
+    retry: OutageRetry
     bindings: list[Binding] = field(default_factory=list)
 
     @classmethod
@@ -73,6 +77,11 @@ class ServiceRuntime:
             mongo_commands=counter,
             outbox=Outbox(db),
             relay=OutboxRelay(db, publisher, poll_interval_s=settings.outbox_poll_interval_s),
+            retry=OutageRetry(
+                broker,
+                topology,
+                RetrySchedule(settings.amqp_retry_delays_ms, settings.amqp_retry_budget_s),
+            ),
         )
 
     def subscribe(self, binding: Binding, parse: Parser, handler: Handler) -> None:
@@ -83,7 +92,7 @@ class ServiceRuntime:
         if binding.queue in self.settings.paused_queues:
             log.warning("consumer_paused", queue=binding.queue)
         else:
-            subscribe(self.broker, self.topology, binding, parse, handler)
+            subscribe(self.broker, self.topology, binding, parse, handler, self.retry)
         self.bindings.append(binding)
 
     @asynccontextmanager
@@ -113,7 +122,9 @@ def build_service_app(
         configure_logging(settings.service_name, settings.log_level, settings.log_format)
         await ensure_indexes(runtime.db, [OUTBOX_INDEXES, INBOX_INDEXES, *indexes])
         await runtime.broker.connect()
-        await declare_topology(runtime.broker, runtime.topology, runtime.bindings)
+        await declare_topology(
+            runtime.broker, runtime.topology, runtime.bindings, settings.amqp_retry_delays_ms
+        )
         await runtime.broker.start()
         await runtime.relay.start()
         for hook in on_start:
@@ -122,11 +133,10 @@ def build_service_app(
         try:
             yield
         finally:
-            for hook in reversed(on_stop):
-                await hook()
-            await runtime.relay.stop()
-            await runtime.broker.stop()
-            await runtime.mongo.close()
+            steps = [*(hook for hook in reversed(on_stop)), runtime.relay.stop]
+            steps += [runtime.broker.stop, runtime.mongo.close]
+            for step in steps:
+                await _bounded(step, settings.shutdown_step_timeout_s)
             log.info("service_stopped")
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
@@ -135,10 +145,28 @@ def build_service_app(
     asyncapi = AsyncAPI(runtime.broker, title=f"{title} events", version="0.1.0")
     app.include_router(
         operational_router(
-            {"mongodb": runtime.mongo_ready, "rabbitmq": broker_check(runtime.broker)}, asyncapi
+            {
+                "mongodb": runtime.mongo_ready,
+                "rabbitmq": broker_check(runtime.broker),
+                "consumers": consumers_check(runtime.broker),
+            },
+            asyncapi,
+            liveness={"mongodb": mongo_liveness(runtime.mongo, settings.mongodb_url)},
         )
     )
     for router in routers:
         app.include_router(router)
     app.state.runtime = runtime
     return app
+
+
+async def _bounded(step: Hook, timeout_s: float) -> None:
+    """Run one step of the graceful stop; a step that hangs or fails is logged and left."""
+    name = getattr(step, "__qualname__", repr(step))
+    try:
+        async with asyncio.timeout(timeout_s):
+            await step()
+    except TimeoutError:
+        log.error("shutdown_step_timed_out", step=name, timeout_s=timeout_s)
+    except Exception as exc:
+        log.error("shutdown_step_failed", step=name, error=str(exc)[:300])

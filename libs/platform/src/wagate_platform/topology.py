@@ -9,7 +9,17 @@ that test runs can share one broker without seeing each other's messages.
 from dataclasses import dataclass
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
-from wagate_contracts.names import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, dead_letter_queue
+from wagate_contracts.names import (
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    RETRY_EXCHANGE,
+    dead_letter_queue,
+    retry_queue,
+)
+
+RETRY_DELAY_HEADER = "wagate-retry-delay"
+"""Header the retry exchange routes on: ``"<ms>ms"``, one binding per delay queue. Not
+``x-``-prefixed: a headers exchange ignores ``x-`` headers when it matches."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,30 @@ class Topology:
     def dead_letter_exchange(self) -> RabbitExchange:
         return RabbitExchange(
             self.name(DEAD_LETTER_EXCHANGE), type=ExchangeType.TOPIC, durable=True
+        )
+
+    @property
+    def retry_exchange(self) -> RabbitExchange:
+        return RabbitExchange(self.name(RETRY_EXCHANGE), type=ExchangeType.HEADERS, durable=True)
+
+    def retry_queue(self, delay_ms: int) -> RabbitQueue:
+        """A shared holding queue for messages waiting out an outage (``wagate.retry``).
+
+        A message is published to the retry exchange with its target queue's full
+        name as routing key and ``wagate-retry-delay: <ms>ms``; on expiry it is
+        dead-lettered through the default exchange under that routing key, so it
+        returns to its own queue only, as a new delivery (its delivery count is 0).
+        """
+        return RabbitQueue(
+            self.name(retry_queue(delay_ms)),
+            queue_type=QueueType.QUORUM,
+            durable=True,
+            arguments={
+                "x-message-ttl": delay_ms,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            },
         )
 
     def queue(self, base: str, routing_key: str) -> RabbitQueue:

@@ -5,6 +5,7 @@ its own MongoDB database names, so tests never see each other's messages or
 documents; both are removed when the test ends.
 """
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ import pytest
 import pytest_asyncio
 from wagate_platform.settings import ServiceSettings
 
-from wagate_testing.cleanup import Janitor
+from wagate_testing.cleanup import Janitor, sweep_dead_owners
 from wagate_testing.infra import InfrastructureUnavailable, mongodb, rabbitmq
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -24,6 +25,7 @@ S = TypeVar("S", bound=ServiceSettings)
 def rabbitmq_url() -> Iterator[str]:
     try:
         with rabbitmq() as url:
+            asyncio.run(sweep_dead_owners(url))  # what killed test runs left behind
             yield url
     except InfrastructureUnavailable as exc:
         pytest.skip(str(exc))
@@ -63,7 +65,9 @@ class SettingsFactory:
         self._suffix = uuid4().hex[:8]
 
     def __call__(self, settings_cls: type[S], **overrides: Any) -> S:
-        defaults = settings_cls()
+        # only for the class's default names; explicit test mode, since the default
+        # (production) refuses the placeholder secrets a bare construction has
+        defaults = settings_cls(environment="test")
         database = f"{defaults.mongodb_database or defaults.service_name}_{self._suffix}"
         values: dict[str, Any] = {
             "environment": "test",
