@@ -17,11 +17,19 @@ queue without spending its delivery limit, and an HTTP route answers 503 with
 ``Retry-After``. Only ``None`` counts towards the delivery limit and the DLQ.
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
+from typing import TypeVar
 
 import aio_pika.exceptions as amqp_errors
 import aiormq.exceptions as aiormq_errors
 from pymongo import errors as mongo_errors
+
+from wagate_platform.logging import get_logger
+
+_log = get_logger(__name__)
+T = TypeVar("T")
 
 # Server error codes MongoDB documents as "retry": shutdown, step-down, not primary,
 # network, time limits (from the driver specifications' retryable-error list).
@@ -99,3 +107,32 @@ def classify(exc: BaseException) -> Fault | None:
 
 def is_transient(exc: BaseException) -> bool:
     return classify(exc) is not None
+
+
+async def retry_through_outage(
+    operation: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    budget_s: float = 900.0,
+    delays_s: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 5.0),
+) -> T:
+    """Run ``operation`` until it succeeds, waiting out transient faults for ``budget_s``.
+
+    For the one write that must not be lost once its effect happened elsewhere (a
+    message the provider accepted must be recorded as sent, or it would be sent again
+    after its lease lapses). A bug, or a fault past the budget, is raised.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget_s
+    attempt = 0
+    while True:
+        try:
+            return await operation()
+        except Exception as exc:
+            fault = classify(exc)
+            if fault is None or loop.time() >= deadline:
+                raise
+            delay = delays_s[min(attempt, len(delays_s) - 1)]
+            _log.warning("outage_write_retry", what=what, fault=fault, attempt=attempt + 1)
+            attempt += 1
+            await asyncio.sleep(delay)

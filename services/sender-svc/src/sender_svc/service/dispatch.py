@@ -25,6 +25,7 @@ from uuid import uuid4
 from wagate_contracts.envelope import Event
 from wagate_contracts.events import MessageRequested
 from wagate_contracts.names import Queue
+from wagate_platform.faults import retry_through_outage
 from wagate_platform.logging import get_logger
 from wagate_platform.publisher import EventPublisher
 from wagate_platform.topology import Topology
@@ -210,7 +211,14 @@ class Dispatcher:
             "claimed_at": session.claimed_at,
             "tried": tried,
         }
-        await self.messages.record_outcome(event.message_id, "sent", at, fields, stored(sent))
+        # The provider has the message: this record must land, or the message would be sent
+        # again once its lease lapses. An outage is waited out here, holding the lease.
+        await retry_through_outage(
+            lambda: self.messages.record_outcome(
+                event.message_id, "sent", at, fields, stored(sent)
+            ),
+            what="record_sent",
+        )
         await self._publish(sent, event.message_id)
 
     async def record_failed(
