@@ -135,8 +135,9 @@ def build_service_app(
         finally:
             steps = [*(hook for hook in reversed(on_stop)), runtime.relay.stop]
             steps += [runtime.broker.stop, runtime.mongo.close]
+            deadline = asyncio.get_running_loop().time() + settings.shutdown_timeout_s
             for step in steps:
-                await _bounded(step, settings.shutdown_step_timeout_s)
+                await _bounded(step, deadline)
             log.info("service_stopped")
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
@@ -160,13 +161,15 @@ def build_service_app(
     return app
 
 
-async def _bounded(step: Hook, timeout_s: float) -> None:
-    """Run one step of the graceful stop; a step that hangs or fails is logged and left."""
+async def _bounded(step: Hook, deadline: float) -> None:
+    """Run one step of the graceful stop within what is left of the stop's time; a step
+    that hangs or fails is logged and left (the later steps still run, each at least 0.5 s)."""
     name = getattr(step, "__qualname__", repr(step))
+    left = max(0.5, deadline - asyncio.get_running_loop().time())
     try:
-        async with asyncio.timeout(timeout_s):
+        async with asyncio.timeout(left):
             await step()
     except TimeoutError:
-        log.error("shutdown_step_timed_out", step=name, timeout_s=timeout_s)
+        log.error("shutdown_step_timed_out", step=name, timeout_s=round(left, 2))
     except Exception as exc:
         log.error("shutdown_step_failed", step=name, error=str(exc)[:300])

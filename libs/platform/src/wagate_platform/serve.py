@@ -20,5 +20,5 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
         port=settings.http_port,
         log_config=None,
         access_log=False,
-        timeout_graceful_shutdown=20,
+        timeout_graceful_shutdown=15,
     )

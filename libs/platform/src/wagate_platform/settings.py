@@ -14,12 +14,14 @@ class ServiceSettings(BaseSettings):
     """The common environment of DESIGN.md; each service subclasses it.
 
     A default or placeholder secret is refused at start outside development mode.
+    ``ENVIRONMENT`` defaults to ``production``: a deployment that forgets it gets the strict
+    checks, and development (``make run``, compose, tests) has to say so explicitly.
     """
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
     service_name: str = "wagate"
-    environment: Literal["development", "production", "test"] = "development"
+    environment: Literal["development", "production", "test"] = "production"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "INFO"
@@ -33,6 +35,19 @@ class ServiceSettings(BaseSettings):
     )
     amqp_prefetch: int = Field(default=32, ge=1)
     amqp_delivery_limit: int = Field(default=5, ge=1)
+    amqp_retry_delays_ms: tuple[int, ...] = Field(
+        default=(1_000, 5_000, 30_000, 120_000, 600_000),
+        min_length=1,
+        description="Backoff of a message whose handler met an outage (MongoDB or broker "
+        "unreachable, a timeout): the n-th retry waits the n-th delay, the last one repeating. "
+        "Outage retries do not count towards the delivery limit.",
+    )
+    amqp_retry_budget_s: float = Field(
+        default=3_600.0,
+        gt=0,
+        description="How long a message keeps waiting out an outage before its failures "
+        "count towards the delivery limit (and so, in the end, the DLQ).",
+    )
     amqp_paused_queues: str = Field(
         default="",
         description="Comma-separated consumer queues (without namespace) this process declares "
@@ -48,6 +63,13 @@ class ServiceSettings(BaseSettings):
         description="Server selection and connect timeout of MongoDB: how long an operation "
         "waits for an unreachable database before it fails (an HTTP request then answers 503 "
         "database_unavailable). Must be shorter than the HTTP request deadline.",
+    )
+    shutdown_timeout_s: float = Field(
+        default=8.0,
+        gt=0,
+        description="Time the graceful stop's steps (hooks, outbox relay, broker, MongoDB) "
+        "get in all, after uvicorn's 15 s for open requests: a step that hangs is abandoned, "
+        "so SIGTERM ends the process within a 30 s grace period.",
     )
     http_request_timeout_s: float = Field(
         default=10.0,
@@ -95,7 +117,8 @@ class ServiceSettings(BaseSettings):
         if weak:
             raise ValueError(
                 f"refusing to start in {self.environment} mode with a default or placeholder "
-                f"secret: {', '.join(n.upper() for n in weak)}"
+                f"secret: {', '.join(n.upper() for n in weak)} (ENVIRONMENT defaults to "
+                "production; set ENVIRONMENT=development only for a local run)"
             )
         return self
 
