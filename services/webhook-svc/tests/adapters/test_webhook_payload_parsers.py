@@ -2,7 +2,6 @@
 
 import pytest
 from webhook_svc.adapters.meta import parse_meta
-from webhook_svc.adapters.outbound import WebhookPoster
 from webhook_svc.adapters.waha import parse_waha
 from webhook_svc.adapters.whapi import parse_whapi
 from webhook_svc.domain.inbound import (
@@ -81,16 +80,3 @@ def test_whapi_samples(fixture_json) -> None:
     [report] = parse_whapi(channel)
     assert isinstance(report, SessionReport)
     assert report.status == "scan_qr"
-
-
-@pytest.mark.asyncio
-async def test_delivery_to_a_private_target_is_refused_without_a_request() -> None:
-    poster = WebhookPoster(timeout_s=1, allow_private=False)
-    try:
-        outcome = await poster.post("http://127.0.0.1:1/hook", "secret", b"{}", "dlv_1", "x")
-    finally:
-        await poster.aclose()
-    assert not outcome.ok
-    assert not outcome.retryable
-    assert outcome.error
-    assert outcome.error.startswith("refused")

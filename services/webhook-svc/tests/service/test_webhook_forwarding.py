@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from wagate_contracts import MessageReceived, MessageStatus
 from wagate_contracts.envelope import utc_now
+from wagate_platform import netguard
 from wagate_testing.apps import served
 from wagate_testing.waiting import eventually
 
@@ -180,16 +181,30 @@ async def test_a_slow_endpoint_does_not_delay_another_users_deliveries(webhook_s
     assert fast_latency < 1.0, fast_latency
 
 
+REFUSED_URLS = (
+    "http://127.0.0.1:8080/hook",
+    "http://localhost/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://10.1.2.3/hook",
+    "http://[::1]/hook",
+    "http://0.0.0.0:8004/hook",
+    "http://[::ffff:127.0.0.1]/hook",  # IPv4-mapped
+    "http://[::ffff:0:7f00:1]/hook",  # IPv4-translated
+    "http://[::127.0.0.1]/hook",  # IPv4-compatible
+    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",  # NAT64 of 169.254.169.254
+    "http://[64:ff9b:1::a00:1]/hook",  # local-use NAT64
+    "http://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo, client 127.0.0.1
+    "http://[fe80::1]/hook",
+)
+
+
 async def test_ssrf_targets_are_refused_unless_development_allows_them(webhook_service):
+    # refused at PUT, before any connection: literals are only checked, and
+    # "localhost" is resolved (to loopback) and checked
     async with webhook_service(webhook_allow_private_targets=False) as svc:
         refused = []
-        for url in (
-            "http://127.0.0.1:8080/hook",
-            "http://localhost/hook",
-            "http://169.254.169.254/latest/meta-data",
-            "http://10.1.2.3/hook",
-            "http://[::1]/hook",
-        ):
+        for url in REFUSED_URLS:
             response = await svc.client.put(
                 "/v1/webhook-config", json={"url": url}, headers=svc.jwt("u1")
             )
@@ -197,6 +212,61 @@ async def test_ssrf_targets_are_refused_unless_development_allows_them(webhook_s
         missing = await svc.client.get("/v1/webhook-config", headers=svc.jwt("u1"))
     assert all(code == 422 and error == "unsafe_url" for _, code, error in refused), refused
     assert missing.status_code == 404
+
+
+async def test_development_allows_a_loopback_receiver(webhook_service):
+    receiver = Receiver()
+    async with (
+        receiving(receiver) as url,
+        webhook_service(environment="development", webhook_allow_private_targets=True) as svc,
+    ):
+        assert svc.settings.private_targets_allowed
+        await configure(svc, "u1", url)
+        await svc.runtime.publisher.publish(status_event("u1"))
+        await eventually(lambda: deliveries(svc, "u1", "delivered"), what="delivered")
+    assert len(receiver.succeeded()) == 1
+
+
+async def test_the_private_target_escape_is_ignored_in_production(webhook_service):
+    receiver = Receiver()
+    async with (
+        receiving(receiver) as url,
+        webhook_service(environment="production", webhook_allow_private_targets=True) as svc,
+    ):
+        response = await svc.client.put(
+            "/v1/webhook-config", json={"url": url}, headers=svc.jwt("u1")
+        )
+    assert not svc.settings.private_targets_allowed
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "unsafe_url"
+    assert receiver.calls == []
+
+
+async def test_a_host_rebinding_to_loopback_after_configuration_is_refused_at_delivery(
+    webhook_service, monkeypatch
+):
+    """DNS rebinding: public when configured, loopback when the delivery connects. The
+    receiver listens on that loopback address: it must never see the request."""
+    answers = [["93.184.216.34"]]  # the PUT's lookup; every later one answers loopback
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        assert host == "rebind.customer.test"
+        return answers.pop(0) if answers else ["127.0.0.1"]
+
+    monkeypatch.setattr(netguard, "system_resolver", rebinding)
+    receiver = Receiver()
+    async with (
+        receiving(receiver) as url,
+        webhook_service(webhook_allow_private_targets=False) as svc,
+    ):
+        port = url.rsplit(":", 1)[1].split("/", 1)[0]
+        await configure(svc, "u1", f"http://rebind.customer.test:{port}/hook")
+        await svc.runtime.publisher.publish(status_event("u1"))
+        [failed] = await eventually(lambda: deliveries(svc, "u1", "failed"), what="refused")
+    assert failed["attempts"] == 1  # refused is final, not retried
+    assert failed["last_error"].startswith("refused:")
+    assert "127.0.0.1" in failed["last_error"]
+    assert receiver.calls == []
 
 
 async def _received(receiver: Receiver, needle: bytes) -> bool:

@@ -1,57 +1,48 @@
 """Signed HTTP POSTs to customer endpoints, refusing unsafe targets (SSRF).
 
-The host is resolved before each request and every address it resolves to must
-be public, unless development mode allows private targets. Redirects are not
-followed; the timeout is short so a slow endpoint only holds its own delivery.
+The client is ``wagate_platform.netguard``'s guarded one: at every connection the host is
+resolved, every address it resolves to must be public, and the socket is opened to one of
+those checked addresses (no DNS-rebinding window), unless development mode allows private
+targets. Redirects are not followed; the timeout is short so a slow endpoint only holds its
+own delivery.
 """
 
-import asyncio
-import socket
 import time
-from urllib.parse import urlsplit
 
 import httpx
+from wagate_platform.netguard import (
+    NetworkBackend,
+    Resolver,
+    UnsafeTarget,
+    guarded_client,
+    target_of,
+)
 
-from webhook_svc.domain.delivery import DeliveryOutcome, is_public_address, outcome_of_status
+from webhook_svc.domain.delivery import DeliveryOutcome, outcome_of_status
 from webhook_svc.domain.signatures import outbound_signature
 
 
-class UnsafeTarget(ValueError):
-    """The URL points at a private, loopback or link-local address (or cannot be resolved)."""
-
-
-async def check_target(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeTarget("the URL must be an absolute http(s) URL")
-    if allow_private:
-        return
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, port, type=socket.SOCK_STREAM
-        )
-    except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeTarget(f"the host {parts.hostname!r} cannot be resolved") from exc
-    addresses = {str(info[4][0]) for info in infos}
-    if not addresses or not all(is_public_address(a) for a in addresses):
-        raise UnsafeTarget("the URL resolves to a private, loopback or link-local address")
-
-
 class WebhookPoster:
-    def __init__(self, timeout_s: float, allow_private: bool) -> None:
-        self._allow_private = allow_private
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_s), follow_redirects=False, trust_env=False
+    def __init__(
+        self,
+        timeout_s: float,
+        allow_private: bool,
+        *,
+        resolver: Resolver | None = None,
+        network_backend: NetworkBackend | None = None,
+    ) -> None:
+        self._client = guarded_client(
+            allow_private=allow_private,
+            timeout_s=timeout_s,
+            resolver=resolver,
+            network_backend=network_backend,
         )
 
     async def post(
         self, url: str, secret: str, body: bytes, delivery_id: str, event_type: str
     ) -> DeliveryOutcome:
-        try:
-            await check_target(url, self._allow_private)
-        except UnsafeTarget as exc:
-            return DeliveryOutcome(False, False, None, f"refused: {exc}")
+        """Deliver once. An unsafe target is a final failure ("refused: …"); a network error
+        (a name that does not resolve included) is retried."""
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
@@ -62,7 +53,10 @@ class WebhookPoster:
             "X-Wagate-Signature": outbound_signature(secret, timestamp, body),
         }
         try:
+            target_of(url)
             response = await self._client.post(url, content=body, headers=headers)
+        except UnsafeTarget as exc:
+            return DeliveryOutcome(False, False, None, f"refused: {exc}")
         except httpx.HTTPError as exc:
             return DeliveryOutcome(False, True, None, f"{type(exc).__name__}: {str(exc)[:200]}")
         return outcome_of_status(response.status_code)

@@ -1,6 +1,6 @@
-"""Customer webhook delivery rules: what to retry, which targets are safe (no I/O)."""
+"""Customer webhook delivery rules: what to retry (no I/O). Which targets are safe is
+``wagate_platform.netguard``."""
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Final
 from uuid import UUID
@@ -28,17 +28,6 @@ def outcome_of_status(code: int) -> DeliveryOutcome:
 def delivery_id_for(event_id: UUID) -> str:
     """One delivery per forwarded event (per user): stable across retries."""
     return f"dlv_{event_id.hex}"
-
-
-def is_public_address(address: str) -> bool:
-    """Whether an IP address is globally routable (not private, loopback, link-local…)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def next_delay_ms(delays_ms: tuple[int, ...], attempt: int) -> int | None:

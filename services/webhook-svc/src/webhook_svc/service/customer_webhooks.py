@@ -3,11 +3,11 @@
 import secrets
 
 from wagate_platform.mongo import Document
+from wagate_platform.netguard import UnsafeTarget, check_url
 
 from webhook_svc.adapters.configs import ConfigStore, WebhookConfig
 from webhook_svc.adapters.contacts import ContactStore
 from webhook_svc.adapters.deliveries import Delivery, DeliveryStore
-from webhook_svc.adapters.outbound import UnsafeTarget, check_target
 from webhook_svc.service.directory import Directory
 from webhook_svc.service.forwarding import Forwarder
 
@@ -42,8 +42,9 @@ class CustomerWebhooks:
         secret: str | None,
         window: int | None,
     ) -> WebhookConfig:
-        """Store the config; raises ``UnsafeTarget`` for a private/loopback/link-local URL."""
-        await check_target(url, self._allow_private)
+        """Store the config; raises ``UnsafeTarget`` for a URL that is not http(s), does not
+        resolve, or resolves to any non-public address (``wagate_platform.netguard``)."""
+        await check_url(url, allow_private=self._allow_private)
         secret = secret or "whsec_" + secrets.token_urlsafe(32)
         config = await self._configs.put(user_id, url, events, secret, window)
         self._directory.apply_window(user_id, window)
