@@ -92,7 +92,7 @@ def dispatcher(fakes: Fakes) -> Dispatcher:
         fakes,  # type: ignore[arg-type]
         Topology(),
         fakes,  # type: ignore[arg-type]
-        SenderSettings(lease_s=20, provider_timeout_s=5, lease_margin_s=2),
+        SenderSettings(environment="test", lease_s=20, provider_timeout_s=5, lease_margin_s=2),
         fakes,  # type: ignore[arg-type]
     )
 
@@ -129,4 +129,4 @@ async def test_a_message_claimed_in_time_is_sent(monkeypatch):
 
 def test_a_lease_shorter_than_a_provider_call_is_refused():
     with pytest.raises(ValueError, match="LEASE_S"):
-        SenderSettings(lease_s=10, provider_timeout_s=8, lease_margin_s=2)
+        SenderSettings(environment="test", lease_s=10, provider_timeout_s=8, lease_margin_s=2)

@@ -170,7 +170,11 @@ def stats_settings(make_settings: Callable[..., StatsSettings]) -> Callable[...,
 @pytest.fixture
 def token() -> Callable[..., dict[str, str]]:
     def headers(user: str, role: str = "customer", secret: str | None = None) -> dict[str, str]:
-        jwt = issue_jwt(user, role, secret or StatsSettings().auth_jwt_secret.get_secret_value())
+        jwt = issue_jwt(
+            user,
+            role,
+            secret or StatsSettings(environment="test").auth_jwt_secret.get_secret_value(),
+        )
         return {"Authorization": f"Bearer {jwt}"}
 
     return headers
