@@ -26,6 +26,7 @@ from stats_svc.app import create_app as create_stats
 from stats_svc.settings import StatsSettings
 from wagate_platform.auth import issue_jwt
 from wagate_testing.apps import app_client, runtime_of, served
+from wagate_testing.dlq import dead_lettered
 from wagate_testing.waiting import eventually
 from webhook_svc.app import create_app as create_webhook
 from webhook_svc.settings import WebhookSettings
@@ -49,10 +50,11 @@ class Platform:
     stats: httpx.AsyncClient
     sandbox: httpx.AsyncClient
     sender_runtime: Any
+    dead_letters: Any
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def platform(make_settings, janitor) -> AsyncIterator[Platform]:
+async def platform(make_settings, janitor, rabbitmq_url) -> AsyncIterator[Platform]:
     common = {"auth_jwt_secret": SECRET, "provider_webhook_hmac_key": HMAC_KEY}
     async with contextlib.AsyncExitStack() as stack:
         webhook_app = create_webhook(make_settings(WebhookSettings, **common))
@@ -91,6 +93,7 @@ async def platform(make_settings, janitor) -> AsyncIterator[Platform]:
             stats=clients["stats"],
             sandbox=control,
             sender_runtime=runtime_of(apps["sender"]),
+            dead_letters=lambda: dead_lettered(rabbitmq_url, janitor.queues),
         )
 
 
@@ -209,3 +212,6 @@ async def test_customer_journey_across_all_services(platform: Platform):
 
     message = await eventually(message_read, timeout_s=30, what="message status read")
     assert [h["status"] for h in message["history"]][:2] == ["queued", "sent"]
+
+    # 7. normal operation dead-letters nothing (every session's subscription.check used to)
+    assert await platform.dead_letters() == {}

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest_asyncio
 from billing_svc.app import create_app as create_billing
@@ -31,6 +30,7 @@ from stats_svc.settings import StatsSettings
 from wagate_platform.auth import issue_jwt
 from wagate_platform.runtime import ServiceRuntime
 from wagate_testing.apps import runtime_of, served
+from wagate_testing.dlq import dead_lettered
 from wagate_testing.fault_proxy import FaultProxy, fault_proxy
 from wagate_testing.waiting import eventually
 from webhook_svc.app import create_app as create_webhook
@@ -124,17 +124,7 @@ class Platform:
 
     async def dead_lettered(self) -> dict[str, int]:
         """Messages in every DLQ this platform declared (empty means none)."""
-        counts: dict[str, int] = {}
-        connection = await aio_pika.connect(self.rabbitmq_url)
-        async with connection:
-            for name in sorted(q for q in self.queues() if q.endswith(".dlq")):
-                channel = await connection.channel()
-                with contextlib.suppress(aio_pika.exceptions.ChannelClosed):
-                    queue = await channel.declare_queue(name, passive=True)
-                    count = int(queue.declaration_result.message_count or 0)
-                    if count:
-                        counts[name] = count
-        return counts
+        return await dead_lettered(self.rabbitmq_url, self.queues())
 
 
 @dataclass

@@ -87,8 +87,9 @@ class Janitor:
         self._queues.add(name)
         self._write_ledger()
 
-    def track_runtime(self, runtime: ServiceRuntime) -> None:
-        """Remember every queue a service runtime declares (main, DLQ, delay and retry)."""
+    def track_runtime(self, runtime: ServiceRuntime, *, database: bool = True) -> None:
+        """Remember every queue a service runtime declares (main, DLQ, delay and retry),
+        and its database unless ``database`` is False."""
         topology = runtime.topology
         for binding in runtime.bindings:
             self._queues.add(topology.name(binding.queue))
@@ -98,7 +99,8 @@ class Janitor:
         for delay in runtime.settings.amqp_retry_delays_ms:
             self._queues.add(str(topology.retry_queue(delay).name))
         self.track_namespace(topology.namespace)
-        self.track_database(runtime.db.name)
+        if database:
+            self.track_database(runtime.db.name)
         self._write_ledger()
 
     @property
