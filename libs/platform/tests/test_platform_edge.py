@@ -156,6 +156,6 @@ async def test_a_500_keeps_the_connection_and_logs_unhandled_error(capsys):
 
 async def test_the_request_deadline_must_outlast_the_database_timeout():
     with pytest.raises(ValueError, match="HTTP_REQUEST_TIMEOUT_S"):
-        ServiceSettings(http_request_timeout_s=2, mongodb_timeout_ms=2000)
-    defaults = ServiceSettings()
+        ServiceSettings(environment="test", http_request_timeout_s=2, mongodb_timeout_ms=2000)
+    defaults = ServiceSettings(environment="test")
     assert defaults.http_request_timeout_s * 1000 > defaults.mongodb_timeout_ms
