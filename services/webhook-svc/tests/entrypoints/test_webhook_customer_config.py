@@ -33,3 +33,23 @@ async def test_webhook_config_lifecycle(webhook_service):
     assert invalid.json()["error"] == "validation_error"
     assert deleted.status_code == 204
     assert gone.status_code == 404
+
+
+async def test_event_lists_are_bounded_and_repeats_dropped(webhook_service):
+    url = "http://127.0.0.1:9/hook"
+    async with webhook_service() as svc:
+        huge = await svc.client.put(
+            "/v1/webhook-config",
+            json={"url": url, "events": ["message.status"] * 1_200_000},  # was a 500
+            headers=svc.jwt("u1"),
+        )
+        repeated = await svc.client.put(
+            "/v1/webhook-config",
+            json={"url": url, "events": ["message.status", "message.received", "message.status"]},
+            headers=svc.jwt("u1"),
+        )
+    assert huge.status_code == 422, huge.text
+    assert huge.json()["error"] == "validation_error"
+    assert huge.json()["data"]["errors"][0]["loc"] == ["body", "events"]
+    assert repeated.status_code == 200, repeated.text
+    assert repeated.json()["events"] == ["message.status", "message.received"]

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from wagate_contracts.values import HttpUrlStr
 from wagate_platform.auth import JwtAuthenticator, Principal
 from wagate_platform.errors import ApiError, not_found
@@ -19,9 +19,21 @@ def _all_events() -> list[ForwardedEvent]:
     return ["message.received", "message.status", "session.status_changed"]
 
 
+MAX_EVENTS = 32
+"""Generous for three event types; a bound keeps a config document small (a list of a
+million repeats was a 500: the document exceeded MongoDB's 16 MB)."""
+
+
+def _distinct(events: list[ForwardedEvent]) -> list[ForwardedEvent]:
+    return list(dict.fromkeys(events))
+
+
 class WebhookConfigIn(BaseModel):
     url: HttpUrlStr
-    events: list[ForwardedEvent] = Field(default_factory=_all_events)
+    events: Annotated[list[ForwardedEvent], AfterValidator(_distinct)] = Field(
+        default_factory=_all_events, max_length=MAX_EVENTS
+    )
+    """Each event type once (repeats are dropped); at most ``MAX_EVENTS`` entries."""
     secret: str | None = Field(default=None, min_length=16, max_length=256)
     """Signing secret; generated (and shown in this answer only) when omitted."""
     content_dedup_window_s: int | None = Field(default=None, ge=0, le=86_400)
