@@ -5,6 +5,8 @@ import tempfile
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
+from wagate_platform.liveness import mongo_liveness
 from wagate_platform.settings import ServiceSettings
 from wagate_testing.apps import app_client
 from wagate_testing.infra import free_port, secantus
@@ -31,11 +33,15 @@ async def test_readyz_turns_503_when_mongodb_goes_away_and_200_when_it_returns(
         async with app_client(make_service(settings), janitor) as client:
             ready = await client.get("/readyz")
             assert ready.status_code == 200, ready.text
-            assert ready.json()["checks"] == {"mongodb": "ok", "rabbitmq": "ok"}
+            assert ready.json()["checks"] == {"mongodb": "ok", "rabbitmq": "ok", "consumers": "ok"}
 
             first_run.close()  # MongoDB goes away
             down = await eventually(lambda: _readiness_when(client, 503), what="503")
-            assert down["checks"] == {"mongodb": "unavailable", "rabbitmq": "ok"}
+            assert down["checks"] == {
+                "mongodb": "unavailable",
+                "rabbitmq": "ok",
+                "consumers": "ok",
+            }
             assert (await client.get("/healthz")).status_code == 200
 
             with secantus(storage, port):  # ...and comes back on the same address
@@ -54,3 +60,22 @@ async def test_metrics_and_asyncapi_are_served(make_settings, janitor):
         assert spec.status_code == 200
         assert spec.json()["asyncapi"].startswith("3.")
         assert (await client.get("/docs")).status_code == 200
+
+
+async def test_liveness_fails_only_when_our_client_is_broken_and_the_server_is_up(mongodb_url):
+    """A client that cannot reach a server a fresh client reaches is wedged: restart it.
+    A server that is down for everyone is an outage: stay alive (and unready)."""
+    healthy: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_url)
+    broken: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_url)
+    await broken.close()  # stands for a client whose pool or topology is left broken
+    dead_url = f"mongodb://127.0.0.1:{free_port()}/?directConnection=true"
+    unreachable: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        dead_url, serverSelectionTimeoutMS=300
+    )
+    try:
+        assert await mongo_liveness(healthy, mongodb_url)()
+        assert not await mongo_liveness(broken, mongodb_url)()
+        assert await mongo_liveness(unreachable, dead_url, timeout_s=0.5)()
+    finally:
+        await healthy.close()
+        await unreachable.close()

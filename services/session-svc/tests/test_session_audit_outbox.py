@@ -37,9 +37,11 @@ async def test_an_event_whose_publish_died_still_arrives_through_the_relay(stack
         raise ConnectionError("process killed between commit and publish")
 
     monkeypatch.setattr(stack.runtime.relay, "publish_now", dies_before_publishing)
-    with pytest.raises(ConnectionError):
-        await stack.create("hank", name="survivor")
+    died = await stack.create("hank", name="survivor")
     monkeypatch.undo()
+    # the caller is never told it worked (the edge answers an unexpected broker error 503)
+    assert died.status_code == 503
+    assert died.json()["error"] == "broker_unavailable"
 
     created = await stack.tap.next(
         "session.created", lambda b: b["user_id"] == "hank", timeout_s=20
