@@ -19,6 +19,7 @@ from wagate_platform.http import install_http_middleware
 from wagate_platform.logging import configure_logging
 from wagate_platform.settings import ServiceSettings
 from wagate_testing.apps import served
+from wagate_testing.waiting import eventually
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(30)]
 
@@ -36,7 +37,8 @@ def _app() -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
     install_http_middleware(app, request_timeout_s=DEADLINE_S)
-    never = asyncio.Event()
+    app.state.release = asyncio.Event()
+    app.state.finished = []
 
     @app.get("/fail/{kind}")
     async def fail(kind: str) -> None:
@@ -54,9 +56,11 @@ def _app() -> FastAPI:
     async def ok() -> dict[str, bool]:
         return {"ok": True}
 
-    @app.get("/hang")
-    async def hang() -> None:
-        await never.wait()
+    @app.get("/slow")
+    async def slow() -> dict[str, bool]:
+        await app.state.release.wait()
+        app.state.finished.append(True)  # the work is not cut off by the deadline
+        return {"late": True}
 
     @app.get("/stream")
     async def stream() -> StreamingResponse:
@@ -70,8 +74,12 @@ def _app() -> FastAPI:
     return app
 
 
-def _client() -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=True)
+async def _ready(value: list[bool]) -> list[bool]:
+    return value
+
+
+def _client(app: FastAPI | None = None) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app or _app(), raise_app_exceptions=True)
     return httpx.AsyncClient(transport=transport, base_url="http://t")
 
 
@@ -105,15 +113,23 @@ async def test_an_exception_group_of_outages_is_an_outage():
     assert resp.json()["error"] == "database_unavailable"
 
 
-async def test_a_request_past_its_deadline_answers_503():
-    async with _client() as client:
+async def test_a_request_past_its_deadline_answers_503_and_its_work_runs_on():
+    app = _app()
+    async with _client(app) as client:
         started = time.monotonic()
-        resp = await client.get("/hang")
+        resp = await client.get("/slow")
         elapsed = time.monotonic() - started
-    assert resp.status_code == 503
-    assert resp.json()["error"] == "service_unavailable"
-    assert resp.headers["Retry-After"] == str(RETRY_AFTER_S)
-    assert DEADLINE_S <= elapsed < DEADLINE_S + 2
+        assert resp.status_code == 503
+        assert resp.json()["error"] == "service_unavailable"
+        assert resp.headers["Retry-After"] == str(RETRY_AFTER_S)
+        assert resp.headers["X-Request-ID"]
+        assert DEADLINE_S <= elapsed < DEADLINE_S + 2
+        assert app.state.finished == []
+
+        app.state.release.set()  # the handler was detached, not cancelled: it completes
+        await eventually(lambda: _ready(app.state.finished), timeout_s=5, what="the late handler")
+        again = await client.get("/ok")  # and its late answer went nowhere
+    assert again.json() == {"ok": True}
 
 
 async def test_a_started_stream_is_not_cut_by_the_deadline():
