@@ -7,6 +7,7 @@ from sender_svc.adapters.accounts import ACCOUNT_INDEXES
 from sender_svc.adapters.campaigns import CAMPAIGN_INDEXES
 from sender_svc.adapters.messages import MESSAGE_INDEXES
 from sender_svc.adapters.providers import build_provider
+from sender_svc.adapters.recipient_chunks import RECIPIENT_CHUNK_INDEXES
 from sender_svc.adapters.sessions import SESSION_INDEXES
 from sender_svc.entrypoints import amqp, http
 from sender_svc.service.container import build_services
@@ -27,9 +28,25 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
         title="sender-svc",
         description=DESCRIPTION,
         routers=[http.build_router(services)],
-        indexes=[ACCOUNT_INDEXES, SESSION_INDEXES, MESSAGE_INDEXES, CAMPAIGN_INDEXES],
-        on_start=[services.outbox.start, services.streamer.start, services.lost_dispatch.start],
-        on_stop=[services.lost_dispatch.stop, services.streamer.stop, services.outbox.stop],
+        indexes=[
+            ACCOUNT_INDEXES,
+            SESSION_INDEXES,
+            MESSAGE_INDEXES,
+            CAMPAIGN_INDEXES,
+            RECIPIENT_CHUNK_INDEXES,
+        ],
+        on_start=[
+            services.outbox.start,
+            services.preparer.start,
+            services.streamer.start,
+            services.lost_dispatch.start,
+        ],
+        on_stop=[
+            services.lost_dispatch.stop,
+            services.streamer.stop,
+            services.preparer.stop,
+            services.outbox.stop,
+        ],
     )
     app.state.services = services
     return app

@@ -31,6 +31,9 @@ class SenderSettings(ServiceSettings):
     campaign_max_recipients: int = Field(default=100_000, ge=1)
     campaign_window: int = Field(default=500, ge=1, description="messages in flight per campaign")
     campaign_batch: int = Field(default=1000, ge=1)
+    campaign_prepare_chunk: int = Field(
+        default=1000, ge=1, description="recipients stored, and made messages, per chunk"
+    )
     campaign_poll_interval_s: float = Field(default=1.0, gt=0)
 
     lost_dispatch_after_s: float = Field(

@@ -1,13 +1,17 @@
-"""Campaign documents and the campaign-wide operations on their messages."""
+"""Campaign documents: state, leases and the progress of their background steps.
+
+A campaign is ``running``, ``paused``, ``canceled`` or ``completed``; two background steps
+are flagged on it and driven from here by any replica holding its lease: ``prepare_pending``
+(its recipients are still becoming messages, ``prepared_chunks`` / ``prepared`` so far) and
+``cancel_pending`` (its cancel is not settled yet). The operations on its messages are in
+``campaign_messages``.
+"""
 
 from datetime import datetime
-from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from wagate_platform.mongo import CollectionIndexes, Document
-
-from sender_svc.adapters.messages import MESSAGES
 
 CAMPAIGNS = "campaigns"
 CAMPAIGN_INDEXES = CollectionIndexes(
@@ -16,26 +20,17 @@ CAMPAIGN_INDEXES = CollectionIndexes(
         IndexModel([("status", ASCENDING)]),
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("cancel_pending", ASCENDING)], sparse=True),
+        IndexModel([("prepare_pending", ASCENDING)], sparse=True),
     ],
 )
-CAMPAIGN_CANCELED = "campaign_canceled"
-CANCELED_ERROR: Document = {
-    "code": CAMPAIGN_CANCELED,
-    "message": "the campaign was canceled",
-    "retryable": False,
-}
 
 
 class CampaignRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._col = db[CAMPAIGNS]
-        self._messages = db[MESSAGES]
 
     async def insert(self, doc: Document) -> None:
         await self._col.insert_one(doc)
-
-    async def insert_messages(self, docs: list[Document]) -> None:
-        await self._messages.insert_many(docs, ordered=False)
 
     async def get(self, user_id: str, campaign_id: str) -> Document | None:
         return await self._col.find_one({"_id": campaign_id, "user_id": user_id})
@@ -62,6 +57,35 @@ class CampaignRepository:
     async def running(self, limit: int = 50) -> list[Document]:
         return [d async for d in self._col.find({"status": "running"}, {"_id": 1}).limit(limit)]
 
+    async def preparing(self, limit: int = 50) -> list[Document]:
+        query = {"prepare_pending": True}
+        return [d async for d in self._col.find(query, {"_id": 1}).limit(limit)]
+
+    async def prepared_through(
+        self,
+        campaign_id: str,
+        owner: str,
+        at: datetime,
+        until: datetime,
+        chunks: int = 0,
+        recipients: int = 0,
+    ) -> Document | None:
+        """Lease a campaign still preparing (and record how far it got), or None."""
+        return await self._col.find_one_and_update(
+            {"_id": campaign_id, "prepare_pending": True, **_lease_free(at, owner)},
+            {
+                "$set": {"lease_until": until, "lease_owner": owner},
+                "$max": {"prepared_chunks": chunks, "prepared": recipients},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def prepared(self, campaign_id: str, at: datetime) -> None:
+        await self._col.update_one(
+            {"_id": campaign_id, "prepare_pending": True},
+            {"$unset": {"prepare_pending": ""}, "$set": {"prepared_at": at}},
+        )
+
     async def canceling(self, limit: int = 50) -> list[Document]:
         """Canceled campaigns whose cancel is not settled yet (messages or events left)."""
         query = {"cancel_pending": True}
@@ -83,103 +107,18 @@ class CampaignRepository:
     ) -> Document | None:
         """The right to stream (or settle the cancel of) this campaign for a while."""
         return await self._col.find_one_and_update(
-            {
-                "_id": campaign_id,
-                "status": status,
-                "$or": [
-                    {"lease_until": None},
-                    {"lease_until": {"$lte": at}},
-                    {"lease_owner": owner},
-                ],
-            },
+            {"_id": campaign_id, "status": status, **_lease_free(at, owner)},
             {"$set": {"lease_until": until, "lease_owner": owner}},
             return_document=ReturnDocument.AFTER,
         )
 
     async def complete(self, campaign_id: str, at: datetime) -> None:
         await self._col.update_one(
-            {"_id": campaign_id, "status": "running"},
+            {"_id": campaign_id, "status": "running", "prepare_pending": {"$ne": True}},
             {"$set": {"status": "completed", "completed_at": at}},
         )
 
-    # --- the campaign's messages ----------------------------------------------------------
 
-    async def count_messages(self, campaign_id: str, **conditions: Any) -> int:
-        return await self._messages.count_documents({"campaign_id": campaign_id, **conditions})
-
-    async def next_held(self, campaign_id: str, limit: int) -> list[Document]:
-        query = {"campaign_id": campaign_id, "status": "queued", "held": True}
-        cursor = self._messages.find(query).sort("seq", ASCENDING).limit(limit)
-        return [d async for d in cursor]
-
-    async def unhold(self, ids: list[str], at: datetime) -> None:
-        """Handed to the queue: pending publish until the broker confirmed."""
-        await self._messages.update_many(
-            {"_id": {"$in": ids}, "held": True},
-            {
-                "$set": {
-                    "held": False,
-                    "requested_pending": True,
-                    "requested_at": at,
-                    "next_attempt_at": at,
-                }
-            },
-        )
-
-    async def hold(self, campaign_id: str, ids: list[str] | None = None) -> None:
-        query: Document = {"campaign_id": campaign_id, "status": "queued", "held": {"$ne": True}}
-        if ids is not None:
-            query["_id"] = {"$in": ids}
-        await self._messages.update_many(
-            query, {"$set": {"held": True}, "$unset": {"requested_pending": ""}}
-        )
-
-    async def stop_messages(self, campaign_id: str) -> None:
-        """Cancel, step 1: no queued message of the campaign can be claimed or streamed any
-        more (``canceled`` is in the dispatcher's claim filter); leases already held run on."""
-        await self._messages.update_many(
-            {"campaign_id": campaign_id, "status": "queued", "canceled": {"$ne": True}},
-            {"$set": {"canceled": True, "held": True}, "$unset": {"requested_pending": ""}},
-        )
-
-    async def fail_stopped(self, campaign_id: str, at: datetime) -> int:
-        """Cancel, step 2: fail every queued message no dispatcher holds, owing its
-        ``message.failed`` (``event_pending.kind``) in the same update; returns how many.
-
-        ``status: queued`` in the filter makes each message fail at most once, whichever
-        replica runs this; a message leased by a dispatcher is left to it (it records sent
-        or failed with its own event, or releases it and a later pass fails it here).
-        """
-        result = await self._messages.update_many(
-            {
-                "campaign_id": campaign_id,
-                "status": "queued",
-                "canceled": True,
-                "$or": [{"lease_until": None}, {"lease_until": {"$lte": at}}],
-            },
-            {
-                "$set": {
-                    "status": "failed",
-                    "error": CANCELED_ERROR,
-                    "status_at": at,
-                    "failed_at": at,
-                    "lease_until": None,
-                    "event_pending": {"at": at, "kind": CAMPAIGN_CANCELED},
-                },
-                "$push": {"history": {"status": "failed", "at": at}},
-            },
-        )
-        return result.modified_count
-
-    async def progress(self, campaign_id: str) -> list[Document]:
-        pipeline: list[Document] = [
-            {"$match": {"campaign_id": campaign_id}},
-            {
-                "$group": {
-                    "_id": {"status": "$status", "session_id": "$session_id"},
-                    "n": {"$sum": 1},
-                }
-            },
-        ]
-        cursor = await self._messages.aggregate(pipeline)
-        return [d async for d in cursor]
+def _lease_free(at: datetime, owner: str) -> Document:
+    """No live lease, or this replica's own (campaigns are few: a top-level ``$or`` is fine)."""
+    return {"$or": [{"lease_until": None}, {"lease_until": {"$lte": at}}, {"lease_owner": owner}]}

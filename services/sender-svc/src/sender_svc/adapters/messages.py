@@ -35,6 +35,11 @@ MESSAGE_INDEXES = CollectionIndexes(
         IndexModel([("requested_pending", ASCENDING), ("requested_at", ASCENDING)], sparse=True),
         IndexModel([("event_pending.at", ASCENDING)], sparse=True),
         IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),  # lost dispatch
+        IndexModel(  # a campaign's messages handed to the queue (at most its window)
+            [("campaign_id", ASCENDING)],
+            name="campaign_in_flight",
+            partialFilterExpression={"held": False, "status": "queued"},
+        ),
     ],
 )
 
@@ -49,6 +54,16 @@ OWED_FIELDS: Document = {
     "correlation_id": 1,
     "error": 1,
 }
+
+
+ID_CHUNK = 100
+
+
+def id_chunks(ids: list[str]) -> list[list[str]]:
+    """``ids`` in pieces for ``{_id: {$in: …}}`` writes: SecantusDB's cost per document grows
+    with the length of the list (1.1 ms at 100 ids, 3.5 ms at 1,000: measured), so a bulk
+    write of 1,000 is ten of 100; on mongod that is ten cheap round trips instead of one."""
+    return [ids[i : i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK)]
 
 
 def _lit(value: Any) -> Document:
@@ -181,8 +196,10 @@ class MessageRepository:
     # --- outbox ------------------------------------------------------------------------
 
     async def clear_flags(self, field: str, ids: list[str], **conditions: Any) -> None:
-        if ids:
-            await self.col.update_many({"_id": {"$in": ids}, **conditions}, {"$unset": {field: ""}})
+        for chunk in id_chunks(ids):
+            await self.col.update_many(
+                {"_id": {"$in": chunk}, **conditions}, {"$unset": {field: ""}}
+            )
 
     async def stale_requested(self, cutoff: datetime, limit: int) -> list[Document]:
         query = {

@@ -88,6 +88,7 @@ def build_router(services: Services) -> APIRouter:
 
     @router.post("/campaigns", status_code=202, tags=["campaigns"])
     async def create_campaign(body: CampaignRequest, request: Request) -> JSONResponse:
+        """202 once the campaign and its recipients are stored; ``preparing`` meanwhile."""
         caller = await auth.sender(request)
         return JSONResponse(await services.campaigns.create(caller.user_id, body), status_code=202)
 
@@ -103,8 +104,10 @@ def build_router(services: Services) -> APIRouter:
     async def resume_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
         return await services.campaigns.resume(await auth.user_id(request), campaign_id)
 
-    @router.post("/campaigns/{campaign_id}/cancel", tags=["campaigns"])
-    async def cancel_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
-        return await services.campaigns.cancel(await auth.user_id(request), campaign_id)
+    @router.post("/campaigns/{campaign_id}/cancel", status_code=202, tags=["campaigns"])
+    async def cancel_campaign(campaign_id: str, request: Request) -> JSONResponse:
+        """202 once nothing more can start sending; ``canceling`` until settled."""
+        canceled = await services.campaigns.cancel(await auth.user_id(request), campaign_id)
+        return JSONResponse(canceled, status_code=202)
 
     return router

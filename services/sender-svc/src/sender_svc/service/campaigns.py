@@ -1,21 +1,29 @@
-"""Campaigns: one message to up to 100,000 recipients, streamed into the queue.
+"""Campaigns: one message to up to 100,000 recipients, accepted at once, sent in the background.
 
-Creation stores the campaign and one ``held`` message document per recipient (in
-batches); the :class:`~sender_svc.service.streamer.CampaignStreamer` then publishes them
-a window at a time. Pause holds every queued message again (the dispatcher drops held
-ones), resume lets the streamer continue, cancel fails what is still queued and owes a
-``message.failed`` for each (published by the streamer, see ``CampaignStreamer.settle``).
+``create`` validates every recipient (and every filled-in message) and the session pool,
+stores the recipients in chunks and then the campaign document with ``prepare_pending``,
+and answers 202: that is the durable acceptance, in a handful of round trips whatever the
+size. The :class:`~sender_svc.service.campaign_prep.CampaignPreparer` turns the chunks into
+``held`` message documents, and the :class:`~sender_svc.service.streamer.CampaignStreamer`
+publishes them a window at a time (starting with the first chunk). Pause holds every
+queued message again (the dispatcher drops held ones), resume lets the streamer continue,
+cancel answers 202 once no dispatcher can take a message any more; failing what is still
+queued, and the ``message.failed`` each owes, is the streamer's settle step.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from wagate_contracts.message_content import MessageContent
 from wagate_platform.errors import ApiError, not_found
+from wagate_platform.logging import get_correlation_id
 from wagate_platform.mongo import Document
 
+from sender_svc.adapters.campaign_messages import CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
+from sender_svc.adapters.recipient_chunks import RecipientChunks, chunked
 from sender_svc.domain.calendar import now, now_ms
 from sender_svc.domain.ids import campaign_id
 from sender_svc.domain.requests import (
@@ -25,48 +33,9 @@ from sender_svc.domain.requests import (
     normalize_recipient,
     render,
 )
-from sender_svc.service.accept import invalid_phone, new_message_doc
+from sender_svc.service.accept import invalid_phone
+from sender_svc.service.campaign_view import campaign_view
 from sender_svc.service.pool_check import PoolCheck
-
-SENT_LIKE = ("sent", "delivered", "read", "played")
-INSERT_BATCH = 1000
-
-
-def campaign_view(doc: Document, counts: list[Document] | None = None) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "id": doc["_id"],
-        "name": doc.get("name"),
-        "status": doc["status"],
-        "total": doc["total"],
-        "strategy": doc.get("strategy"),
-        "created_at": doc["created_at"].isoformat(),
-    }
-    if counts is not None:
-        by_status: dict[str, int] = {}
-        by_session: dict[str, dict[str, int]] = {}
-        for row in counts:
-            status, session = row["_id"].get("status"), row["_id"].get("session_id")
-            by_status[status] = by_status.get(status, 0) + row["n"]
-            if session:
-                split = by_session.setdefault(session, {"sent": 0, "failed": 0})
-                key = "sent" if status in SENT_LIKE else "failed" if status == "failed" else None
-                if key:
-                    split[key] += row["n"]
-        sent = sum(by_status.get(s, 0) for s in SENT_LIKE)
-        failed = by_status.get("failed", 0)
-        view["progress"] = {
-            "queued": by_status.get("queued", 0),
-            "sent": sent,
-            "delivered": by_status.get("delivered", 0)
-            + by_status.get("read", 0)
-            + by_status.get("played", 0),
-            "read": by_status.get("read", 0) + by_status.get("played", 0),
-            "failed": failed,
-            "done": sent + failed,
-            "percent": round((sent + failed) * 100 / doc["total"], 2) if doc["total"] else 100.0,
-        }
-        view["sessions"] = [{"session_id": k, **v} for k, v in sorted(by_session.items())]
-    return view
 
 
 def rendered_for(content: MessageContent, recipient: Recipient, index: int) -> Document:
@@ -89,8 +58,11 @@ def rendered_for(content: MessageContent, recipient: Recipient, index: int) -> D
 @dataclass
 class Campaigns:
     repo: CampaignRepository
-    max_recipients: int
+    messages: CampaignMessages
+    chunks: RecipientChunks
     check: PoolCheck
+    max_recipients: int
+    chunk_size: int
 
     async def create(self, user_id: str, body: CampaignRequest) -> dict[str, Any]:
         if len(body.recipients) > self.max_recipients:
@@ -100,80 +72,70 @@ class Campaigns:
                 f"at most {self.max_recipients} recipients",
                 {"max": self.max_recipients, "given": len(body.recipients)},
             )
-        recipients: list[Recipient] = [
-            r if isinstance(r, Recipient) else Recipient.model_construct(to=r, variables={})
-            for r in body.recipients
-        ]
-        normalized = []
-        for index, recipient in enumerate(recipients):
+        content = body.message.content()
+        template = content.model_dump(mode="json", exclude_none=True)
+        entries: list[Document] = []
+        sizes: list[int] = []
+        for index, given in enumerate(body.recipients):
+            recipient = given if isinstance(given, Recipient) else Recipient(to=given)
             try:
-                normalized.append(normalize_recipient(recipient.to, index))
+                entry: Document = {"to": normalize_recipient(recipient.to, index)}
             except InvalidRecipient as exc:
                 raise invalid_phone(exc, f"recipients[{index}]") from exc
+            if recipient.variables:
+                rendered = rendered_for(content, recipient, index)
+                if rendered != template:
+                    entry["content"] = rendered
+            entries.append(entry)
+            sizes.append(64 + (len(json.dumps(entry["content"])) if "content" in entry else 0))
         await self.check(user_id, body.session_ids or [], body.group_id, field="session_ids")
         at = now_ms()
         cid = campaign_id()
-        content = body.message.content()
-        template = content.model_dump(mode="json", exclude_none=True)
-        doc: Document = {
-            "_id": cid,
-            "user_id": user_id,
-            "name": body.name,
-            "status": "running",
-            "total": len(recipients),
-            "message": template,
-            "session_ids": body.session_ids or [],
-            "group_id": body.group_id,
-            "strategy": body.strategy,
-            "created_at": at,
-            "lease_until": None,
-        }
-        batch: list[Document] = []
-        for seq, (recipient, to) in enumerate(zip(recipients, normalized, strict=True)):
-            rendered = rendered_for(content, recipient, seq) if recipient.variables else template
-            batch.append(
-                new_message_doc(
-                    user_id,
-                    to,
-                    rendered,
-                    at=at,
-                    session_ids=body.session_ids or [],
-                    group_id=body.group_id,
-                    strategy=body.strategy,
-                    campaign_id=cid,
-                    seq=seq,
-                )
-            )
-            if len(batch) >= INSERT_BATCH:
-                await self.repo.insert_messages(batch)
-                batch = []
-        if batch:
-            await self.repo.insert_messages(batch)
-        await self.repo.insert(doc)
-        return {"id": cid, "status": "running", "total": len(recipients)}
+        chunks = chunked(cid, entries, sizes, self.chunk_size, at)
+        await self.chunks.insert(chunks)  # the recipients are durable before the campaign is
+        await self.repo.insert(
+            {
+                "_id": cid,
+                "user_id": user_id,
+                "name": body.name,
+                "status": "running",
+                "total": len(entries),
+                "message": template,
+                "session_ids": body.session_ids or [],
+                "group_id": body.group_id,
+                "strategy": body.strategy,
+                "created_at": at,
+                "correlation_id": get_correlation_id(),
+                "lease_until": None,
+                "prepare_pending": True,
+                "chunks": len(chunks),
+                "prepared_chunks": 0,
+                "prepared": 0,
+            }
+        )
+        return {"id": cid, "status": "preparing", "total": len(entries)}
 
     async def get(self, user_id: str, cid: str) -> dict[str, Any]:
         doc = await self.repo.get(user_id, cid)
         if doc is None:
             raise not_found("campaign")
-        return campaign_view(doc, await self.repo.progress(cid))
+        return campaign_view(doc, await self.messages.progress(cid))
 
     async def pause(self, user_id: str, cid: str) -> dict[str, Any]:
         doc = await self._transition(user_id, cid, ["running"], "paused")
-        await self.repo.hold(cid)
+        await self.messages.hold(cid)
         return campaign_view(doc)
 
     async def resume(self, user_id: str, cid: str) -> dict[str, Any]:
         return campaign_view(await self._transition(user_id, cid, ["paused"], "running"))
 
     async def cancel(self, user_id: str, cid: str) -> dict[str, Any]:
-        """Stop and fail what is still queued; each failed message owes its
-        ``message.failed`` (flag set in the same update), which the streamer publishes
-        right after (and the relay sweep if this replica dies first)."""
+        """Stop at once (no dispatcher can take a queued message once this answers: only
+        the messages handed to the queue, at most the window, are written here); failing
+        the queued ones with their ``message.failed`` is the streamer's settle step."""
         pending = {"cancel_pending": True, "lease_until": None}
         doc = await self._transition(user_id, cid, ["running", "paused"], "canceled", pending)
-        await self.repo.stop_messages(cid)
-        await self.repo.fail_stopped(cid, now())
+        await self.messages.stop_in_flight(cid)
         return campaign_view(doc)
 
     async def _transition(
