@@ -135,6 +135,39 @@ async def test_waiting_messages_are_not_swept(sender_app, sandbox, stage, event_
     assert 1 <= commands <= passes + 1  # one find per pass, nothing claimed
 
 
+async def test_a_message_held_at_the_provider_is_not_swept(
+    sender_app, sandbox, stage, event_tap, until_status, monkeypatch
+):
+    long_call = {"provider_timeout_s": 10, "lease_s": 20, "lease_margin_s": 1}
+    quick = {"lost_dispatch_after_s": 0.3, "lost_dispatch_interval_s": 0.1}
+    async with sender_app(**long_call, **quick) as (app, client):
+        runtime, services = runtime_of(app), app.state.services
+        tap = await event_tap(runtime)
+        tenant = await stage(runtime, sandbox)
+        answered = asyncio.Event()
+        send = services.provider.sender.send
+
+        async def slow_provider(*args: Any) -> Any:
+            await answered.wait()  # the message stays leased while the provider works
+            return await send(*args)
+
+        monkeypatch.setattr(services.provider.sender, "send", slow_provider)
+        message_id = await _send(client, tenant, "6281300000060")
+
+        async def leased() -> bool:
+            query = {"_id": message_id, "lease_until": {"$gt": utc_now()}}
+            return await runtime.db["messages"].count_documents(query) == 1
+
+        await eventually(leased, what="the dispatcher's lease")
+        await _passes(services.lost_dispatch, 10)  # 1 s, three times the bound
+        answered.set()
+        await until_status(client, tenant, message_id, ("sent",))
+        doc = await runtime.db["messages"].find_one({"_id": message_id})
+    assert "sweeps" not in doc
+    assert len(_requested(tap, message_id)) == 1
+    assert len(await sandbox.sent(tenant.sessions[0])) == 1
+
+
 async def test_a_purged_backlog_is_swept_once_and_drained_exactly_once(
     sender_settings, sandbox, stage, event_tap, janitor, rabbitmq_url
 ):
