@@ -26,6 +26,8 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker, RabbitMessage, RabbitResponse
 from prometheus_client import Counter
 from pydantic import ValidationError
+from wagate_contracts.envelope import Event
+from wagate_contracts.registry import parse_event
 
 from wagate_platform.broker import Binding
 from wagate_platform.faults import classify
@@ -47,6 +49,19 @@ Parser = Callable[[dict[str, Any]], Any]
 
 class PoisonMessage(Exception):
     """Raised by a parser or handler for a message that can never succeed."""
+
+
+def parse_as(*types: type[Event]) -> Parser:
+    """A parser for a queue that only takes ``types``: any other event is poison, so the
+    handler can be typed with the event it takes instead of checking ``isinstance``."""
+
+    def parse(body: dict[str, Any]) -> Event:
+        event = parse_event(body)
+        if not isinstance(event, types):
+            raise PoisonMessage(f"unexpected {type(event).__name__} on this queue")
+        return event
+
+    return parse
 
 
 def subscribe(

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wagate_platform.domain_errors import DEFAULT_STATUSES, DomainError, status_of
 from wagate_platform.faults import Fault, classify
 from wagate_platform.logging import get_logger
 
@@ -141,6 +142,30 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
     # Last resort for a failure outside the edge middleware (Starlette re-raises after it).
     return exception_response(exc)
+
+
+def domain_error_response(
+    exc: DomainError, statuses: dict[type[DomainError], int] | None = None
+) -> JSONResponse:
+    """A domain error in the common format, with the status its service maps it to."""
+    status = status_of(exc, {**DEFAULT_STATUSES, **(statuses or {})})
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s is not None else None
+    data = dict(exc.data)
+    if exc.retry_after_s is not None:
+        data.setdefault("retry_after", exc.retry_after_s)
+    return JSONResponse(
+        error_body(status, exc.error, exc.message, data), status_code=status, headers=headers
+    )
+
+
+def install_domain_errors(app: FastAPI, statuses: dict[type[DomainError], int]) -> None:
+    """Answer the service's domain errors with the statuses its entry point chose."""
+
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return domain_error_response(exc, statuses)
+
+    app.add_exception_handler(DomainError, handler)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -21,7 +21,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from wagate_platform.broker import Binding, build_broker, build_topology, declare_topology
 from wagate_platform.consumer import Handler, Parser, subscribe
-from wagate_platform.errors import install_error_handlers
+from wagate_platform.domain_errors import DomainError
+from wagate_platform.errors import install_domain_errors, install_error_handlers
 from wagate_platform.http import install_http_middleware
 from wagate_platform.inbox import INBOX_INDEXES
 from wagate_platform.liveness import mongo_liveness
@@ -114,6 +115,7 @@ def build_service_app(
     indexes: Sequence[CollectionIndexes] = (),
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
+    error_statuses: dict[type[DomainError], int] | None = None,
 ) -> FastAPI:
     settings = runtime.settings
 
@@ -142,6 +144,7 @@ def build_service_app(
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    install_domain_errors(app, error_statuses or {})
     install_http_middleware(app, settings.http_request_timeout_s)
     asyncapi = AsyncAPI(runtime.broker, title=f"{title} events", version="0.1.0")
     app.include_router(
