@@ -21,7 +21,7 @@ setup: $(UV)
 	$(UV) sync --all-packages --frozen
 
 run: setup
-	$(UV) run --frozen python -m wagate_testing.devrun
+	$(UV) run --frozen python -m wagate_devstack.devrun
 
 lint: setup
 	$(UV) run --frozen ruff check .

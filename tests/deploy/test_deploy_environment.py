@@ -16,8 +16,8 @@ from billing_svc.settings import BillingSettings
 from sender_svc.settings import SenderSettings
 from session_svc.settings import SessionSettings
 from stats_svc.settings import StatsSettings
+from wagate_devstack.devrun import child_env
 from wagate_platform.settings import ServiceSettings
-from wagate_testing.devrun import child_env
 from webhook_svc.settings import WebhookSettings
 
 SERVICE_SETTINGS: list[type[ServiceSettings]] = [

@@ -18,9 +18,9 @@ from session_svc.app import create_app as create_session
 from session_svc.settings import SessionSettings
 from stats_svc.app import create_app as create_stats
 from stats_svc.settings import StatsSettings
+from wagate_devstack.infra import port_open
 from wagate_testing.apps import runtime_of
 from wagate_testing.cleanup import Janitor
-from wagate_testing.infra import port_open
 from webhook_svc.app import create_app as create_webhook
 from webhook_svc.settings import WebhookSettings
 
@@ -74,7 +74,7 @@ def test_devrun_starts_every_service_ready_and_stops_cleanly(rabbitmq_url, mongo
         "AMQP_NAMESPACE": namespace,
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wagate_testing.devrun"],
+        [sys.executable, "-m", "wagate_devstack.devrun"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

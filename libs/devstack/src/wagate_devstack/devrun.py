@@ -20,7 +20,7 @@ import httpx
 from wagate_platform.auth import issue_jwt
 from wagate_platform.settings import DEV_JWT_SECRET, DEV_SHARED_SECRET
 
-from wagate_testing.infra import InfrastructureUnavailable, port_open, secantus, wait_until
+from wagate_devstack.infra import InfrastructureUnavailable, port_open, secantus, wait_until
 
 SERVICES = [
     ("session-svc", "session_svc", 8001, "36"),
