@@ -17,6 +17,7 @@ from wagate_platform.faults import (
     classify,
     retry_through_outage,
 )
+from wagate_platform.outage_retry import ATTEMPT_HEADER, RetrySchedule
 
 
 @pytest.mark.parametrize(
@@ -90,3 +91,17 @@ async def test_a_write_waits_out_transient_faults_but_not_a_bug():
         await asyncio.wait_for(
             retry_through_outage(down, what="t", budget_s=0.05, delays_s=(0.01,)), 5
         )
+
+
+def test_the_schedule_backs_off_and_repeats_its_last_delay():
+    schedule = RetrySchedule((1_000, 5_000, 30_000), budget_s=60)
+    first = schedule.next_headers({"x-correlation-id": "c", "x-death": [1]}, now_ms=1_000)
+    assert first == {
+        "x-correlation-id": "c",
+        ATTEMPT_HEADER: 1,
+        "x-outage-since": 1_000,
+        "wagate-retry-delay": "1000ms",
+    }
+    assert [schedule.delay_ms(n) for n in range(5)] == [1_000, 5_000, 30_000, 30_000, 30_000]
+    late = schedule.next_headers({ATTEMPT_HEADER: 3, "x-outage-since": 0}, now_ms=61_000)
+    assert late is None

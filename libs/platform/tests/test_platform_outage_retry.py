@@ -9,7 +9,7 @@ import aio_pika
 import pytest
 from faststream.rabbit import RabbitMessage
 from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
-from wagate_platform.outage_retry import ATTEMPT_HEADER, RetrySchedule
+from wagate_platform.outage_retry import ATTEMPT_HEADER
 from wagate_platform.settings import ServiceSettings
 from wagate_testing.apps import app_client, runtime_of
 from wagate_testing.probe_service import PingEvent, make_service
@@ -127,17 +127,3 @@ async def test_rpc_reply_is_received_and_nothing_dead_letters(make_settings, jan
 
     assert replies == [{"n": 42}, {"n": 2}]
     assert depth == 0  # a reply reported unroutable used to reject the request into the DLQ
-
-
-def test_the_schedule_backs_off_and_repeats_its_last_delay():
-    schedule = RetrySchedule((1_000, 5_000, 30_000), budget_s=60)
-    first = schedule.next_headers({"x-correlation-id": "c", "x-death": [1]}, now_ms=1_000)
-    assert first == {
-        "x-correlation-id": "c",
-        ATTEMPT_HEADER: 1,
-        "x-outage-since": 1_000,
-        "wagate-retry-delay": "1000ms",
-    }
-    assert [schedule.delay_ms(n) for n in range(5)] == [1_000, 5_000, 30_000, 30_000, 30_000]
-    late = schedule.next_headers({ATTEMPT_HEADER: 3, "x-outage-since": 0}, now_ms=61_000)
-    assert late is None
