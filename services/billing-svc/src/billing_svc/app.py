@@ -1,40 +1,32 @@
-"""Composition root of billing-svc: wires settings, plumbing, adapters and entrypoints."""
+"""billing-svc's app: settings, runtime, container, entry points (the shape of every service)."""
 
 from fastapi import FastAPI
-from wagate_platform.auth import JwtAuthenticator
-from wagate_platform.periodic import PeriodicTask
 from wagate_platform.runtime import ServiceRuntime, build_service_app
 
-from billing_svc.adapters.api_key_repository import API_KEY_INDEXES
-from billing_svc.adapters.subscription_repository import SUBSCRIPTION_INDEXES
 from billing_svc.entrypoints import amqp, http
-from billing_svc.service.api_keys import ApiKeys
-from billing_svc.service.catalogue import Catalogue
-from billing_svc.service.quota import QuotaAuthority
-from billing_svc.service.subscriptions import Subscriptions
+from billing_svc.service.container import build_container
 from billing_svc.settings import BillingSettings
 
+TITLE = "billing-svc"
 DESCRIPTION = "Plans, subscriptions, API keys and the session quota (maxSession) authority."
+DATABASE = "wagate_billing"
 
 
 def create_app(settings: BillingSettings | None = None) -> FastAPI:
     """Build the app; nothing connects until its lifespan starts."""
     settings = settings or BillingSettings()
-    runtime = ServiceRuntime.create(settings, default_database="wagate_billing")
-    catalogue = Catalogue(runtime)
-    subscriptions = Subscriptions(runtime)
-    sweeper = PeriodicTask(
-        "expiry-sweeper", subscriptions.expire_lapsed, settings.expiry_sweep_interval_s
-    )
-    amqp.register(runtime, QuotaAuthority(runtime))
-    auth = JwtAuthenticator(settings.auth_jwt_secret.get_secret_value())
-    router = http.build_router(auth, catalogue, subscriptions, ApiKeys(runtime))
-    return build_service_app(
+    runtime = ServiceRuntime.create(settings, default_database=DATABASE)
+    container = build_container(runtime, settings)
+    amqp.register(runtime, container)
+    app = build_service_app(
         runtime,
-        title="billing-svc",
+        title=TITLE,
         description=DESCRIPTION,
-        routers=[router],
-        indexes=[SUBSCRIPTION_INDEXES, API_KEY_INDEXES],
-        on_start=[catalogue.seed, sweeper.start],
-        on_stop=[sweeper.stop],
+        routers=http.build_routers(container),
+        indexes=container.indexes,
+        on_start=container.on_start,
+        on_stop=container.on_stop,
+        error_statuses=http.ERROR_STATUSES,
     )
+    app.state.container = container
+    return app

@@ -17,6 +17,14 @@ class Subscription:
     ends_at: datetime
 
 
+class SubscriptionField:
+    """The stored names of a subscription document's fields (used in the repository's queries)."""
+
+    PLAN_ID = "plan_id"
+    STATUS = "status"
+    ENDS_AT = "ends_at"
+
+
 def effective_status(subscription: Subscription | None, now: datetime) -> EffectiveStatus:
     """Active only while the status is ``active`` and ``ends_at`` is still ahead.
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from wagate_contracts.dates import StorableDatetime
 
+from billing_svc.domain.api_keys import ApiKey
 from billing_svc.domain.plans import Plan
 from billing_svc.service.subscriptions import SubscriptionView
 
@@ -103,6 +104,10 @@ class ApiKeyOut(BaseModel):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> "ApiKeyOut":
+        return cls(prefix=key.prefix, created_at=key.created_at, last_used_at=key.last_used_at)
 
 
 class ApiKeysOut(BaseModel):

@@ -4,24 +4,29 @@ Changing a plan changes the limits of everyone on it, so each of its subscribers
 gets a ``subscription.updated`` in the same transaction as the plan write.
 """
 
-from datetime import UTC, datetime
-
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts.envelope import Event
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 
 from billing_svc.adapters.plan_repository import PlanRepository
 from billing_svc.adapters.subscription_repository import SubscriptionRepository
+from billing_svc.domain.clock import Clock
 from billing_svc.domain.plans import SEEDED_PLANS, Plan
 from billing_svc.service.subscription_events import subscription_updated
 
 
 class Catalogue:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self._runtime = runtime
-        self._plans = PlanRepository(runtime.db)
-        self._subscriptions = SubscriptionRepository(runtime.db)
+    def __init__(
+        self,
+        plans: PlanRepository,
+        subscriptions: SubscriptionRepository,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._plans = plans
+        self._subscriptions = subscriptions
+        self._uow = uow
+        self._clock = clock
 
     async def seed(self) -> None:
         await self._plans.seed(SEEDED_PLANS)
@@ -37,9 +42,9 @@ class Catalogue:
 
         async def work(session: AsyncClientSession) -> tuple[bool, list[Event]]:
             created = await self._plans.put(plan, session)
-            now = datetime.now(UTC)
+            now = self._clock()
             subscribers = await self._subscriptions.on_plan(plan.plan_id, session)
             events: list[Event] = [subscription_updated(s, plan, now) for s in subscribers]
             return created, events
 
-        return await commit(self._runtime, work)
+        return await self._uow.commit(work)

@@ -6,16 +6,17 @@ announces each with ``subscription.updated``, so other services learn it too.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts.envelope import Event
 from wagate_platform.logging import get_logger
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 
 from billing_svc.adapters.plan_repository import PlanRepository
 from billing_svc.adapters.subscription_repository import SubscriptionRepository, UsageRepository
+from billing_svc.domain.clock import Clock
+from billing_svc.domain.errors import UnknownPlan
 from billing_svc.domain.plans import Plan
 from billing_svc.domain.subscriptions import (
     EffectiveStatus,
@@ -29,10 +30,6 @@ from billing_svc.service.subscription_events import subscription_updated
 log = get_logger(__name__)
 
 
-class UnknownPlan(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class SubscriptionView:
     user_id: str
@@ -44,11 +41,19 @@ class SubscriptionView:
 
 
 class Subscriptions:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self._runtime = runtime
-        self._plans = PlanRepository(runtime.db)
-        self._subscriptions = SubscriptionRepository(runtime.db)
-        self._usage = UsageRepository(runtime.db)
+    def __init__(
+        self,
+        plans: PlanRepository,
+        subscriptions: SubscriptionRepository,
+        usage: UsageRepository,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._plans = plans
+        self._subscriptions = subscriptions
+        self._usage = usage
+        self._uow = uow
+        self._clock = clock
 
     async def assign(
         self,
@@ -65,19 +70,19 @@ class Subscriptions:
             if plan is None:
                 raise UnknownPlan(plan_id)
             await self._subscriptions.put(subscription, session)
-            return None, [subscription_updated(subscription, plan, datetime.now(UTC))]
+            return None, [subscription_updated(subscription, plan, self._clock())]
 
-        await commit(self._runtime, work)
+        await self._uow.commit(work)
         return await self.view(user_id)
 
     async def view(self, user_id: str) -> SubscriptionView:
         subscription = await self._subscriptions.get(user_id)
         plan = await self._plans.get(subscription.plan_id) if subscription else None
         usage = await self._usage.get(user_id)
-        status = effective_status(subscription, datetime.now(UTC))
+        status = effective_status(subscription, self._clock())
         quota = Quota(
             max_sessions=plan.max_sessions if plan else 0,
-            sessions_used=int(usage["sessions_used"]),
+            sessions_used=usage.sessions_used,
             active=status == "active" and plan is not None,
         )
         return SubscriptionView(
@@ -91,7 +96,7 @@ class Subscriptions:
 
     async def expire_lapsed(self) -> int:
         """Mark lapsed subscriptions expired and announce them; safe on many replicas."""
-        now = datetime.now(UTC)
+        now = self._clock()
         expired = 0
         for lapsed in await self._subscriptions.lapsed(now):
 
@@ -105,7 +110,7 @@ class Subscriptions:
                     return True, []
                 return True, [subscription_updated(lapsed, plan, now)]
 
-            expired += await commit(self._runtime, work)
+            expired += await self._uow.commit(work)
         if expired:
             log.info("subscriptions_expired", count=expired)
         return expired
