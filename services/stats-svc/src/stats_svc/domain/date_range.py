@@ -11,15 +11,18 @@ from typing import Final
 
 from wagate_contracts.dates import EARLIEST_DATE
 
+from stats_svc.domain.errors import InvalidDateRange
+
+__all__ = [
+    "DEFAULT_RANGE_DAYS",
+    "MAX_RANGE_DAYS",
+    "DateRange",
+    "InvalidDateRange",
+    "parse_date_range",
+]
+
 MAX_RANGE_DAYS: Final = 366
 DEFAULT_RANGE_DAYS: Final = 30
-
-
-class InvalidDateRange(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

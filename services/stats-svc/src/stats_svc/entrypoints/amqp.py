@@ -1,15 +1,27 @@
 """Subscribers: every event goes through the batcher; its ack waits for the batch's commit."""
 
-from typing import Any, Final
+from typing import Final
 
 from faststream.rabbit import RabbitMessage
-from wagate_contracts import Queue, RoutingKey
+from wagate_contracts import (
+    MessageFailed,
+    MessageReceived,
+    MessageRequested,
+    MessageSent,
+    MessageStatus,
+    Queue,
+    RoutingKey,
+    SessionCreated,
+    SessionDeleted,
+    SessionStatusChanged,
+    SessionUpdated,
+)
 from wagate_contracts.envelope import Event
-from wagate_contracts.registry import parse_event
 from wagate_platform.broker import Binding
+from wagate_platform.consumer import parse_as
 from wagate_platform.runtime import ServiceRuntime
 
-from stats_svc.service.batching import Batcher
+from stats_svc.service.container import Container
 
 MESSAGE_EVENTS: Final = Binding(
     Queue.STATS_MESSAGES,
@@ -30,19 +42,21 @@ SESSION_EVENTS: Final = Binding(
         RoutingKey.SESSION_STATUS_CHANGED,
     ),
 )
+parse_message_event: Final = parse_as(
+    MessageRequested, MessageSent, MessageFailed, MessageStatus, MessageReceived
+)
+parse_session_event: Final = parse_as(
+    SessionCreated, SessionUpdated, SessionDeleted, SessionStatusChanged
+)
 
 
-def parse(body: dict[str, Any]) -> Event:
-    return parse_event(body)
-
-
-def register_subscribers(runtime: ServiceRuntime, batcher: Batcher[Event]) -> None:
+def register(runtime: ServiceRuntime, container: Container) -> None:
     """Both queues feed one batcher: a handler returns (and its message is acked)
     only once the batch holding its event is committed; if the write fails the
     handler raises and the message is requeued."""
 
-    async def handle(event: Event, _: RabbitMessage) -> None:
-        await batcher.submit(event)
+    async def on_event(event: Event, _: RabbitMessage) -> None:
+        await container.batcher.submit(event)
 
-    runtime.subscribe(MESSAGE_EVENTS, parse, handle)
-    runtime.subscribe(SESSION_EVENTS, parse, handle)
+    runtime.subscribe(MESSAGE_EVENTS, parse_message_event, on_event)
+    runtime.subscribe(SESSION_EVENTS, parse_session_event, on_event)

@@ -5,23 +5,28 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from wagate_contracts.dates import StorableDate
 from wagate_platform.auth import JwtAuthenticator, Principal
-from wagate_platform.errors import ApiError, not_found
+from wagate_platform.domain_errors import DomainError
 
-from stats_svc.domain.date_range import InvalidDateRange
+from stats_svc.domain.errors import UserNotFound
 from stats_svc.entrypoints.schemas import DailyStats, ResetResult, UserSessionStats, UserStats
-from stats_svc.service.queries import StatsQueries
+from stats_svc.service.container import Container
 
 UserId = Annotated[str, Path(min_length=1, max_length=128)]
 SessionId = Annotated[str, Path(min_length=1, max_length=256)]
 
+ERROR_STATUSES: dict[type[DomainError], int] = {}
+"""Every kind keeps its usual status (not found 404, an invalid date range 422)."""
 
-def _authorise(principal: Principal, user_id: str) -> None:
+
+def authorise(principal: Principal, user_id: str) -> None:
     """Self or admin; another customer's stats do not exist for them (404, no leak)."""
     if not principal.can_access(user_id):
-        raise not_found("user")
+        raise UserNotFound()
 
 
-def stats_router(queries: StatsQueries, auth: JwtAuthenticator) -> APIRouter:
+def build_routers(container: Container) -> list[APIRouter]:
+    queries = container.queries
+    auth = JwtAuthenticator(container.settings.auth_jwt_secret.get_secret_value())
     router = APIRouter(tags=["stats"])
     Caller = Annotated[Principal, Depends(auth.principal)]
     Admin = Annotated[Principal, Depends(auth.admin)]
@@ -29,7 +34,7 @@ def stats_router(queries: StatsQueries, auth: JwtAuthenticator) -> APIRouter:
     @router.get("/v1/stats/users/{user_id}", response_model=UserStats)
     async def user_stats(user_id: UserId, principal: Caller) -> dict[str, Any]:
         """A user's totals and the per-session split."""
-        _authorise(principal, user_id)
+        authorise(principal, user_id)
         return await queries.user(user_id)
 
     @router.get("/v1/stats/users/{user_id}/sessions/{session_id}", response_model=UserSessionStats)
@@ -37,11 +42,8 @@ def stats_router(queries: StatsQueries, auth: JwtAuthenticator) -> APIRouter:
         user_id: UserId, session_id: SessionId, principal: Caller
     ) -> dict[str, Any]:
         """One session's totals; 404 for a session no event was seen for."""
-        _authorise(principal, user_id)
-        found = await queries.session(user_id, session_id)
-        if found is None:
-            raise not_found("session")
-        return found
+        authorise(principal, user_id)
+        return await queries.session(user_id, session_id)
 
     @router.get(
         "/v1/stats/users/{user_id}/daily",
@@ -55,20 +57,12 @@ def stats_router(queries: StatsQueries, auth: JwtAuthenticator) -> APIRouter:
         end: Annotated[StorableDate | None, Query(alias="to")] = None,
     ) -> dict[str, Any]:
         """Days with activity between ``from`` and ``to`` (inclusive, at most 366 days)."""
-        _authorise(principal, user_id)
-        try:
-            return await queries.daily(user_id, start, end)
-        except InvalidDateRange as exc:
-            raise ApiError(
-                422,
-                "validation_error",
-                exc.message,
-                {"errors": [{"loc": ["query", exc.field], "message": exc.message}]},
-            ) from exc
+        authorise(principal, user_id)
+        return await queries.daily(user_id, start, end)
 
     @router.delete("/v1/admin/stats/users/{user_id}", response_model=ResetResult)
     async def reset_stats(user_id: UserId, admin: Admin) -> dict[str, Any]:
         """Admin: reset every counter of a user; who and when is recorded."""
         return await queries.reset(user_id, by=admin.user_id)
 
-    return router
+    return [router]
