@@ -63,3 +63,55 @@ def test_make_run_children_start_in_development(bare_environment, settings_cls) 
     settings = settings_cls()
     assert settings.environment == "development"
     assert settings.auth_jwt_secret.get_secret_value() == env["AUTH_JWT_SECRET"]
+
+
+REFUSED_SECRETS = {
+    SessionSettings: {"AUTH_JWT_SECRET", "PROVIDER_WEBHOOK_HMAC_KEY"},
+    BillingSettings: {"AUTH_JWT_SECRET"},
+    SenderSettings: {"AUTH_JWT_SECRET"},
+    WebhookSettings: {"AUTH_JWT_SECRET", "PROVIDER_WEBHOOK_HMAC_KEY", "WEBHOOK_SHARED_SECRET"},
+    StatsSettings: {"AUTH_JWT_SECRET"},
+}
+PROVIDER_SETTINGS = {
+    "provider",
+    "provider_url",
+    "provider_api_key",
+    "public_webhook_base_url",
+    "provider_webhook_hmac_key",
+    "webhook_shared_secret",
+}
+USES = {
+    SessionSettings: {
+        "provider",
+        "provider_url",
+        "provider_api_key",
+        "public_webhook_base_url",
+        "provider_webhook_hmac_key",
+    },
+    BillingSettings: set(),
+    SenderSettings: {"provider", "provider_url", "provider_api_key"},
+    WebhookSettings: {"provider", "provider_webhook_hmac_key", "webhook_shared_secret"},
+    StatsSettings: set(),
+}
+
+
+@pytest.mark.parametrize("settings_cls", SERVICE_SETTINGS, ids=lambda c: c.__name__)
+def test_a_service_refuses_each_placeholder_secret_it_carries(
+    bare_environment, settings_cls
+) -> None:
+    with pytest.raises(ValueError, match="refusing to start") as refused:
+        settings_cls()
+    named = set(str(refused.value).split("secret: ")[1].split(" (")[0].split(", "))
+    assert named == REFUSED_SECRETS[settings_cls]
+    for name in named:  # and each alone: a strong value for all the others starts
+        for other in named - {name}:
+            bare_environment.setenv(other, f"{other.lower()}-0123456789abcdef")
+        bare_environment.setenv(name, "changeme")
+        with pytest.raises(ValueError, match=f"secret: {name} "):
+            settings_cls()
+        bare_environment.setenv(name, f"{name.lower()}-0123456789abcdef")
+
+
+@pytest.mark.parametrize("settings_cls", SERVICE_SETTINGS, ids=lambda c: c.__name__)
+def test_a_service_carries_only_the_provider_settings_it_uses(settings_cls) -> None:
+    assert PROVIDER_SETTINGS & set(settings_cls.model_fields) == USES[settings_cls]

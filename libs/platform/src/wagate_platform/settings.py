@@ -1,6 +1,6 @@
 """Settings every service shares, read from the environment (pydantic-settings)."""
 
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -9,16 +9,22 @@ DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
 DEV_SHARED_SECRET = "dev-only-insecure-shared-secret"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", DEV_JWT_SECRET})
 
+ProviderName = Literal["sandbox", "waha", "meta", "whapi"]
+
 
 class ServiceSettings(BaseSettings):
     """The common environment of DESIGN.md; each service subclasses it.
 
-    A default or placeholder secret is refused at start outside development mode.
+    A default or placeholder secret is refused at start outside development mode: every
+    class in the hierarchy names the secrets it adds in ``placeholder_refused``. The settings
+    only some services use are in the subclasses below (``ProviderSettings``,
+    ``ProviderCallbackSettings``), which a service's settings inherit as it needs them.
     ``ENVIRONMENT`` defaults to ``production``: a deployment that forgets it gets the strict
     checks, and development (``make run``, compose, tests) has to say so explicitly.
     """
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+    placeholder_refused: ClassVar[tuple[str, ...]] = ("auth_jwt_secret",)
 
     service_name: str = "wagate"
     environment: Literal["development", "production", "test"] = "production"
@@ -79,12 +85,6 @@ class ServiceSettings(BaseSettings):
     )
 
     auth_jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
-    provider: Literal["sandbox", "waha", "meta", "whapi"] = "sandbox"
-    provider_url: str = "http://127.0.0.1:8090"
-    provider_api_key: SecretStr = SecretStr("")
-    public_webhook_base_url: str = "http://127.0.0.1:8004"
-    provider_webhook_hmac_key: SecretStr = SecretStr(DEV_SHARED_SECRET)
-    webhook_shared_secret: SecretStr = SecretStr(DEV_SHARED_SECRET)
 
     outbox_poll_interval_s: float = Field(default=1.0, gt=0)
 
@@ -109,11 +109,7 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Self:
         if self.is_development:
             return self
-        weak = [
-            name
-            for name in ("auth_jwt_secret", "provider_webhook_hmac_key", "webhook_shared_secret")
-            if _is_placeholder(getattr(self, name))
-        ]
+        weak = [name for name in self.refused_secrets() if _is_placeholder(getattr(self, name))]
         if weak:
             raise ValueError(
                 f"refusing to start in {self.environment} mode with a default or placeholder "
@@ -121,6 +117,29 @@ class ServiceSettings(BaseSettings):
                 "production; set ENVIRONMENT=development only for a local run)"
             )
         return self
+
+    @classmethod
+    def refused_secrets(cls) -> list[str]:
+        """Every ``placeholder_refused`` of the hierarchy, the base's first."""
+        names = (n for c in reversed(cls.__mro__) for n in vars(c).get("placeholder_refused", ()))
+        return list(dict.fromkeys(names))
+
+
+class ProviderSettings(ServiceSettings):
+    """The WhatsApp provider the deployment calls (session-svc, sender-svc)."""
+
+    provider: ProviderName = "sandbox"
+    provider_url: str = "http://127.0.0.1:8090"
+    provider_api_key: SecretStr = SecretStr("")
+
+
+class ProviderCallbackSettings(ServiceSettings):
+    """The key the provider signs its callbacks with: session-svc configures it at the
+    provider, webhook-svc verifies it."""
+
+    placeholder_refused: ClassVar[tuple[str, ...]] = ("provider_webhook_hmac_key",)
+
+    provider_webhook_hmac_key: SecretStr = SecretStr(DEV_SHARED_SECRET)
 
 
 def _is_placeholder(secret: SecretStr) -> bool:

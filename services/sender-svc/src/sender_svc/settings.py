@@ -4,10 +4,10 @@ from typing import Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
-from wagate_platform.settings import ServiceSettings
+from wagate_platform.settings import ProviderSettings
 
 
-class SenderSettings(ServiceSettings):
+class SenderSettings(ProviderSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "sender-svc"

@@ -2,17 +2,22 @@
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
-from wagate_platform.settings import ServiceSettings
+from wagate_platform.settings import ProviderCallbackSettings, ProviderSettings
 
 from session_svc.domain.calendar import known_timezone
 
 
-class SessionSettings(ServiceSettings):
+class SessionSettings(ProviderSettings, ProviderCallbackSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "session-svc"
     http_port: int = 8001
     mongodb_database: str = "wagate_session"
+
+    public_webhook_base_url: str = Field(
+        default="http://127.0.0.1:8004",
+        description="webhook-svc's public URL, which the provider is told to call back.",
+    )
 
     billing_timeout_s: float = Field(default=5.0, gt=0, description="Wait for billing's answer.")
     provider_timeout_s: float = Field(default=10.0, gt=0)

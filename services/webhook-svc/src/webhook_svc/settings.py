@@ -1,22 +1,27 @@
 """webhook-svc settings: the common environment plus this service's own."""
 
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
-from wagate_platform.settings import DEV_SHARED_SECRET, ServiceSettings
+from wagate_platform.settings import DEV_SHARED_SECRET, ProviderCallbackSettings, ProviderName
 
 DEFAULT_RETRY_DELAYS_MS = (10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000)
 
 
-class WebhookSettings(ServiceSettings):
+class WebhookSettings(ProviderCallbackSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    placeholder_refused: ClassVar[tuple[str, ...]] = ("webhook_shared_secret",)
 
     service_name: str = "webhook-svc"
     http_port: int = 8004
     mongodb_database: str = "wagate_webhook"
 
     # --- provider callbacks in ---
+    provider: ProviderName = "sandbox"
+    """The provider named in the generic ``/v1/events/message`` callbacks' events."""
+    webhook_shared_secret: SecretStr = SecretStr(DEV_SHARED_SECRET)
+    """Token of the generic callbacks (``X-Webhook-Secret`` or Bearer)."""
     meta_app_secret: SecretStr = SecretStr(DEV_SHARED_SECRET)
     """Meta app secret: key of the ``X-Hub-Signature-256`` HMAC-SHA256."""
     meta_verify_token: SecretStr = SecretStr(DEV_SHARED_SECRET)
