@@ -137,7 +137,7 @@ async def test_a_preparation_cut_short_is_resumed_by_another_replica(
     settings = sender_settings(campaign_prepare_chunk=100)
     first = create_app(settings)
     async with app_client(first, janitor) as client:
-        runtime, services = runtime_of(first), first.state.services
+        runtime, services = runtime_of(first), first.state.container
         tenant = await stage(runtime, sandbox)
         messages = services.preparer.messages
         insert = messages.insert

@@ -57,7 +57,7 @@ async def test_a_dead_lettered_dispatch_is_swept_and_sent_exactly_once(
     sender_app, sandbox, stage, event_tap, until_status, rabbitmq_url, monkeypatch
 ):
     async with sender_app(**QUICK) as (app, client):
-        runtime, services = runtime_of(app), app.state.services
+        runtime, services = runtime_of(app), app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
         outage = {"on": True}
@@ -97,7 +97,7 @@ async def test_waiting_messages_are_not_swept(sender_app, sandbox, stage, event_
         "max_wait_s": 3600,
     }
     async with sender_app(**paced) as (app, client):
-        runtime, services = runtime_of(app), app.state.services
+        runtime, services = runtime_of(app), app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
         messages = runtime.db["messages"]
@@ -141,7 +141,7 @@ async def test_a_message_held_at_the_provider_is_not_swept(
     long_call = {"provider_timeout_s": 10, "lease_s": 20, "lease_margin_s": 1}
     quick = {"lost_dispatch_after_s": 0.3, "lost_dispatch_interval_s": 0.1}
     async with sender_app(**long_call, **quick) as (app, client):
-        runtime, services = runtime_of(app), app.state.services
+        runtime, services = runtime_of(app), app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
         answered = asyncio.Event()
@@ -181,7 +181,7 @@ async def test_a_purged_backlog_is_swept_once_and_drained_exactly_once(
     numbers = [f"62813000003{n}" for n in range(3)]
     held_app = create_app(settings)  # accepts, but does not consume the dispatch queue
     async with app_client(held_app, janitor) as client:
-        runtime, services = runtime_of(held_app), held_app.state.services
+        runtime, services = runtime_of(held_app), held_app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
         ids = [await _send(client, tenant, n) for n in numbers]
@@ -208,7 +208,7 @@ async def test_a_purged_backlog_is_swept_once_and_drained_exactly_once(
             return await sent.count_documents({"_id": {"$in": ids}, "status": "sent"}) == 3
 
         await eventually(all_sent, timeout_s=30, what="the drain")
-        await _passes(drainer.state.services.lost_dispatch, 5)
+        await _passes(drainer.state.container.lost_dispatch, 5)
     at_provider = Counter(m["chatId"] for m in await sandbox.sent(tenant.sessions[0]))
     assert at_provider == {f"{n}@c.us": 1 for n in numbers}  # the duplicates sent nothing
 
@@ -230,7 +230,7 @@ async def test_two_replicas_sweeping_at_once_dispatch_each_message_once(
     )
     app = create_app(settings)
     async with app_client(app, janitor) as client:
-        runtime, services = runtime_of(app), app.state.services
+        runtime, services = runtime_of(app), app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
         ids = [await _send(client, tenant, f"62813000004{n}") for n in range(5)]
@@ -279,7 +279,7 @@ async def test_a_message_whose_dispatch_keeps_getting_lost_fails_dispatch_lost(
 ):
     quick = {"lost_dispatch_after_s": 0.3, "lost_dispatch_interval_s": 0.1}
     async with sender_app(lost_dispatch_max_sweeps=2, **quick) as (app, client):
-        runtime, services = runtime_of(app), app.state.services
+        runtime, services = runtime_of(app), app.state.container
         tap = await event_tap(runtime)
         tenant = await stage(runtime, sandbox)
 

@@ -198,12 +198,12 @@ async def test_a_restreamed_campaign_message_keeps_the_sessions_it_tried(
         body = {"message": TEXT, "recipients": ["6281234500088"], "session_ids": [tried, untried]}
         created = await client.post("/v1/campaigns", json=body, headers=tenant.headers)
         assert created.status_code == 202, created.text
-        await app.state.services.preparer.tick()  # the recipients become messages
+        await app.state.container.preparer.tick()  # the recipients become messages
         messages = runtime.db["messages"]
         await messages.update_many(
             {"campaign_id": created.json()["id"]}, {"$set": {"tried": [tried], "attempts": 1}}
         )
-        await app.state.services.streamer.tick()
+        await app.state.container.streamer.tick()
         doc = await messages.find_one({"campaign_id": created.json()["id"]})
         done = await until_status(client, tenant, doc["_id"], ("sent", "failed"))
     assert (done["status"], done["session_id"]) == ("sent", untried)

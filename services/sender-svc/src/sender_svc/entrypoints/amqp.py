@@ -12,7 +12,7 @@ from wagate_platform.consumer import PoisonMessage
 from wagate_platform.runtime import ServiceRuntime
 
 from sender_svc.domain.retry_headers import attempt_in, tried_in
-from sender_svc.service.container import Services
+from sender_svc.service.container import Container
 
 PROJECTED = (
     RoutingKey.APIKEY_ROTATED,
@@ -32,7 +32,8 @@ def tried_of(message: RabbitMessage) -> list[str]:
     return tried_in(message.headers)
 
 
-def register(runtime: ServiceRuntime, services: Services) -> None:
+def register(runtime: ServiceRuntime, container: Container) -> None:
+    services = container
     settings = services.settings
 
     async def dispatch(event: Any, message: RabbitMessage) -> None:

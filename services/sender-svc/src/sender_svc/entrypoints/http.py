@@ -4,11 +4,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
+from wagate_platform.domain_errors import DomainError
 from wagate_platform.errors import not_found
 
 from sender_svc.domain.calendar import minute_window, now, seconds_to_next_window
 from sender_svc.domain.requests import CampaignRequest, SendMessageRequest
-from sender_svc.service.container import Services
+from sender_svc.service.container import Container
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
 
@@ -33,7 +34,15 @@ def message_view(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_router(services: Services) -> APIRouter:
+ERROR_STATUSES: dict[type[DomainError], int] = {}
+"""Statuses that differ from the platform's usual one for a kind (none today)."""
+
+
+def build_routers(container: Container) -> list[APIRouter]:
+    return [sending_router(container)]
+
+
+def sending_router(services: Container) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["sending"])
     auth = services.auth
 

@@ -1,21 +1,27 @@
-"""The use cases of one sender-svc process, wired together (built by ``create_app``)."""
+"""The composition root of sender-svc: every repository, port and use case, built once.
 
+The only module under ``service/`` that touches the ``ServiceRuntime``; ``create_app``
+calls :func:`build_container` and hands the result to the entry points.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
+from wagate_platform.mongo import CollectionIndexes
 from wagate_platform.runtime import ServiceRuntime
 
-from sender_svc.adapters.accounts import AccountRepository
+from sender_svc.adapters.accounts import ACCOUNT_INDEXES, AccountRepository
 from sender_svc.adapters.campaign_messages import CampaignMessages
-from sender_svc.adapters.campaigns import CampaignRepository
+from sender_svc.adapters.campaigns import CAMPAIGN_INDEXES, CampaignRepository
 from sender_svc.adapters.dispatch_backlog import DispatchBacklog
 from sender_svc.adapters.lost_messages import LostMessages
-from sender_svc.adapters.messages import MessageRepository
-from sender_svc.adapters.providers import ProviderAdapter
-from sender_svc.adapters.recipient_chunks import RecipientChunks
+from sender_svc.adapters.messages import MESSAGE_INDEXES, MessageRepository
+from sender_svc.adapters.providers import ProviderAdapter, build_provider
+from sender_svc.adapters.recipient_chunks import RECIPIENT_CHUNK_INDEXES, RecipientChunks
 from sender_svc.adapters.session_lookup import SessionLookup
-from sender_svc.adapters.sessions import SessionRepository
+from sender_svc.adapters.sessions import SESSION_INDEXES, SessionRepository
 from sender_svc.service.accept import AcceptMessage
 from sender_svc.service.auth import Authenticator
 from sender_svc.service.campaign_cancel import CancelSettler
@@ -33,9 +39,18 @@ from sender_svc.service.receipts import FollowReceipts
 from sender_svc.service.streamer import CampaignStreamer
 from sender_svc.settings import SenderSettings
 
+Hook = Callable[[], Awaitable[None]]
+INDEXES = (
+    ACCOUNT_INDEXES,
+    SESSION_INDEXES,
+    MESSAGE_INDEXES,
+    CAMPAIGN_INDEXES,
+    RECIPIENT_CHUNK_INDEXES,
+)
 
-@dataclass
-class Services:
+
+@dataclass(frozen=True)
+class Container:
     settings: SenderSettings
     auth: Authenticator
     accounts: AccountRepository
@@ -51,6 +66,29 @@ class Services:
     outbox: MessageOutbox
     lost_dispatch: LostDispatchSweep
     provider: ProviderAdapter
+
+    @property
+    def indexes(self) -> Sequence[CollectionIndexes]:
+        return INDEXES
+
+    @property
+    def on_start(self) -> Sequence[Hook]:
+        """The background loops, started once the broker is up."""
+        return (
+            self.outbox.start,
+            self.preparer.start,
+            self.streamer.start,
+            self.lost_dispatch.start,
+        )
+
+    @property
+    def on_stop(self) -> Sequence[Hook]:
+        return (
+            self.lost_dispatch.stop,
+            self.streamer.stop,
+            self.preparer.stop,
+            self.outbox.stop,
+        )
 
 
 def campaign_services(
@@ -79,10 +117,9 @@ def campaign_services(
     }
 
 
-def build_services(
-    runtime: ServiceRuntime, settings: SenderSettings, provider: ProviderAdapter
-) -> Services:
+def build_container(runtime: ServiceRuntime, settings: SenderSettings) -> Container:
     db = runtime.db
+    provider = build_provider(settings)
     accounts = AccountRepository(db)
     messages = MessageRepository(db)
     sessions = SessionRepository(db, settings.daily_timezone)
@@ -113,7 +150,7 @@ def build_services(
         settings,
         PoolResolver(campaigns),
     )
-    return Services(
+    return Container(
         settings=settings,
         auth=Authenticator(accounts, settings.auth_jwt_secret.get_secret_value()),
         accounts=accounts,
