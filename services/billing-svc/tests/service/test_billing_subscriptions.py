@@ -35,6 +35,13 @@ async def test_assigning_stores_announces_and_answers_the_view(fakes):
     )
 
 
+async def test_a_subscription_without_a_start_starts_now(fakes):
+    ends = fakes.now + timedelta(days=1)
+    view = await fakes.subscription_service().assign("ann", "basic", None, ends, "active")
+    assert view.starts_at == fakes.now
+    assert fakes.subscriptions.subscriptions["ann"].starts_at == fakes.now
+
+
 async def test_the_view_of_nobody_is_none_with_no_quota(fakes):
     view = await fakes.subscription_service().view("nobody")
     assert (view.status, view.plan, view.starts_at, view.ends_at) == ("none", None, None, None)

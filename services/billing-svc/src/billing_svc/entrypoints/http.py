@@ -1,6 +1,5 @@
 """billing-svc REST routes: plans, subscriptions, API keys (thin: parse, authorise, call)."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
@@ -56,7 +55,7 @@ def build_routers(container: Container) -> list[APIRouter]:
         user_id: UserId, body: SubscriptionIn, _: Admin
     ) -> SubscriptionOut:
         view = await subscriptions.assign(
-            user_id, body.plan_id, body.starts_at or datetime.now(UTC), body.ends_at, body.status
+            user_id, body.plan_id, body.starts_at, body.ends_at, body.status
         )
         return SubscriptionOut.of(view)
 

@@ -59,11 +59,12 @@ class Subscriptions:
         self,
         user_id: str,
         plan_id: str,
-        starts_at: datetime,
+        starts_at: datetime | None,
         ends_at: datetime,
         status: StoredStatus,
     ) -> SubscriptionView:
-        subscription = Subscription(user_id, plan_id, status, starts_at, ends_at)
+        """Give the user ``plan_id`` from ``starts_at`` (now when None) to ``ends_at``."""
+        subscription = Subscription(user_id, plan_id, status, starts_at or self._clock(), ends_at)
 
         async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
             plan = await self._plans.get(plan_id, session=session)
