@@ -118,6 +118,9 @@ class Platform:
         texts: Counter[str] = Counter()
         for session_id in session_ids:
             sent = await self.http.get(f"{self.sandbox_url}/control/sessions/{session_id}/sent")
+            if sent.status_code == 404:
+                continue  # never started at the provider: it sent nothing
+            assert sent.status_code == 200, sent.text
             for message in sent.json():
                 texts[str(message["request"].get("text"))] += 1
         return texts

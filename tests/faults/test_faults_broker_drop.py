@@ -53,7 +53,7 @@ async def test_consumers_come_back_after_a_broker_connection_drop(platform):
         json={"name": "after-drop"},
         headers=platform.bearer(USER),
     )
-    expected = {"requested": n, "sent": n}
+    expected = {"requested": n, "sent": n, "delivered": n, "read": n}
 
     async def exact() -> dict[str, int] | None:
         got = await platform.http.get(
@@ -64,6 +64,10 @@ async def test_consumers_come_back_after_a_broker_connection_drop(platform):
 
     await eventually(exact, timeout_s=120, interval_s=0.5, what=f"stats {expected}")
     consumers = await _consumers(platform)
+    listing = await platform.http.get(
+        platform.url("sessions", "/v1/sessions"), headers=platform.bearer(USER)
+    )
+    texts = await platform.sandbox_texts([s["id"] for s in listing.json()["sessions"]])
 
     assert missing.status_code == 503
     assert missing.json()["checks"]["consumers"] == "unavailable"
@@ -71,4 +75,5 @@ async def test_consumers_come_back_after_a_broker_connection_drop(platform):
     assert consumers
     assert all(count >= 1 for count in consumers.values()), consumers
     assert set(load.answers) <= {202, 503}, load.answers
+    assert sorted(texts.elements()) == sorted(load.accepted.values()), "each accepted text once"
     assert await platform.dead_lettered() == {}
