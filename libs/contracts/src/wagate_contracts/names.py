@@ -60,6 +60,8 @@ class Queue:
     BILLING_SESSIONS: Final = "billing-svc.sessions"
     SESSION_STATUS: Final = "session-svc.status-reports"
     SESSION_SUBSCRIPTIONS: Final = "session-svc.subscriptions"
+    SESSION_MESSAGE_COUNTS: Final = "session-svc.message-counts"
+    SESSION_RECONNECTS: Final = "session-svc.reconnects"
     SENDER_DISPATCH: Final = "sender-svc.dispatch"
     SENDER_PROJECTIONS: Final = "sender-svc.projections"
     SENDER_STATUS: Final = "sender-svc.message-status"

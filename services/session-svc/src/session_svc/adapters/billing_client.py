@@ -10,21 +10,22 @@ import asyncio
 import json
 import uuid
 
+from faststream.rabbit import RabbitBroker, RabbitExchange
 from wagate_contracts import RoutingKey, Service, SubscriptionCheck, SubscriptionChecked
 from wagate_platform.logging import get_correlation_id, get_logger
 from wagate_platform.publisher import CORRELATION_HEADER
-from wagate_platform.runtime import ServiceRuntime
+
+from session_svc.domain.errors import BillingUnreachable
 
 log = get_logger(__name__)
 
 
-class BillingUnavailable(Exception):
-    """billing-svc did not answer in time (or the question could not be delivered)."""
-
-
 class BillingClient:
-    def __init__(self, runtime: ServiceRuntime, timeout_s: float) -> None:
-        self._runtime = runtime
+    def __init__(
+        self, broker: RabbitBroker, events_exchange: RabbitExchange, timeout_s: float
+    ) -> None:
+        self._broker = broker
+        self._exchange = events_exchange
         self._timeout_s = timeout_s
 
     async def reserve(self, user_id: str, session_id: str) -> SubscriptionChecked:
@@ -38,9 +39,9 @@ class BillingClient:
         )
         try:
             async with asyncio.timeout(self._timeout_s):
-                reply = await self._runtime.broker.request(
+                reply = await self._broker.request(
                     check.model_dump(mode="json"),
-                    exchange=self._runtime.topology.events_exchange,
+                    exchange=self._exchange,
                     routing_key=RoutingKey.SUBSCRIPTION_CHECK,
                     timeout=self._timeout_s,
                     expiration=self._timeout_s,
@@ -52,9 +53,9 @@ class BillingClient:
             answer = SubscriptionChecked.model_validate(json.loads(reply.body))
         except Exception as exc:
             log.warning("billing_unavailable", error_type=type(exc).__name__, error=str(exc)[:200])
-            raise BillingUnavailable from exc
+            raise BillingUnreachable from exc
         if answer.request_id != check.request_id:
-            raise BillingUnavailable("billing answered another request")
+            raise BillingUnreachable("billing answered another request")
         return answer
 
     def release_command(self, user_id: str, session_id: str) -> SubscriptionCheck:

@@ -2,14 +2,13 @@
 
 from wagate_platform.auth import Principal
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
 
 from session_svc.adapters.audit_repository import AuditRepository
 
 
 class AuditLog:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self._audit = AuditRepository(runtime.db)
+    def __init__(self, audit: AuditRepository) -> None:
+        self._audit = audit
 
     async def read(
         self, reader: Principal, user_id: str | None, session_id: str | None, limit: int

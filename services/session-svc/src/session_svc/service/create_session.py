@@ -4,20 +4,15 @@ No partial state: input is checked before billing is asked; a slot taken for a
 creation that then fails (or whose answer came too late) is released again.
 """
 
-from datetime import UTC, datetime
-
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 from wagate_contracts import DenialReason, SubscriptionChecked
 from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
-from wagate_platform.errors import ApiError
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import transact
+from wagate_platform.unit_of_work import UnitOfWork
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry
-from session_svc.adapters.billing_client import BillingClient, BillingUnavailable
 from session_svc.adapters.plan_projection import PlanProjection
 from session_svc.adapters.rate_limiter import RateLimiter
 from session_svc.adapters.session_repository import (
@@ -25,21 +20,41 @@ from session_svc.adapters.session_repository import (
     SessionRepository,
     violated_index,
 )
+from session_svc.domain.clock import Clock, utc_now
+from session_svc.domain.errors import (
+    BillingUnreachable,
+    CreationRateLimited,
+    DailyLimitExceedsPlan,
+    NoBillingAnswer,
+    SessionLimitReached,
+    SessionNameTaken,
+    SubscriptionInactive,
+)
 from session_svc.domain.sessions import exceeds_plan, generated_name, new_session_id
-from session_svc.service.errors import daily_limit_too_high, name_taken
+from session_svc.service.ports import SlotBilling
 from session_svc.service.session_events import session_created, session_updated
 
 
 class CreateSession:
     def __init__(
-        self, runtime: ServiceRuntime, billing: BillingClient, limiter: RateLimiter
+        self,
+        sessions: SessionRepository,
+        plans: PlanProjection,
+        audit: AuditRepository,
+        uow: UnitOfWork,
+        billing: SlotBilling,
+        limiter: RateLimiter,
+        provider_name: str,
+        clock: Clock = utc_now,
     ) -> None:
-        self._runtime = runtime
+        self._sessions = sessions
+        self._plans = plans
+        self._audit = audit
+        self._uow = uow
         self._billing = billing
         self._limiter = limiter
-        self._sessions = SessionRepository(runtime.db)
-        self._plans = PlanProjection(runtime.db)
-        self._audit = AuditRepository(runtime.db)
+        self._provider_name = provider_name
+        self._clock = clock
 
     async def __call__(
         self, actor: Principal, name: str | None, is_default: bool, daily_limit: int | None
@@ -47,24 +62,18 @@ class CreateSession:
         user_id = actor.user_id
         verdict = await self._limiter.hit(f"create:{user_id}")
         if not verdict.allowed:
-            raise ApiError(
-                429,
-                "rate_limited",
-                "too many sessions created; try again later",
-                {"retry_after": verdict.retry_after_s},
-                headers={"Retry-After": str(verdict.retry_after_s)},
-            )
+            raise CreationRateLimited(verdict.retry_after_s)
         plan = await self._plans.get(user_id)
         cap = plan.daily_limit_per_session if plan else None
         if exceeds_plan(daily_limit, cap):
-            raise daily_limit_too_high(daily_limit, cap)
+            raise DailyLimitExceedsPlan(daily_limit, cap)
         if name is not None and await self._sessions.name_taken(user_id, name):
-            raise name_taken(name)
+            raise SessionNameTaken(name)
 
         session_id = new_session_id()
         try:
             answer = await self._billing.reserve(user_id, session_id)
-        except BillingUnavailable as exc:
+        except BillingUnreachable as exc:
             await self._release(user_id, session_id)
             await self._audit.add(
                 [
@@ -73,9 +82,7 @@ class CreateSession:
                     )
                 ]
             )
-            raise ApiError(
-                503, "billing_unavailable", "billing did not answer; no session was created"
-            ) from exc
+            raise NoBillingAnswer() from exc
         if not answer.allowed:
             await self._audit.add(
                 [audit_entry(user_id, actor, "create", "denied", None, reason=answer.reason)]
@@ -86,7 +93,7 @@ class CreateSession:
         except BaseException:
             await self._release(user_id, session_id)  # nothing was committed: give the slot back
             raise
-        await self._runtime.relay.publish_now(events)
+        await self._uow.relay.publish_now(events)
         return created
 
     async def _insert(
@@ -97,7 +104,7 @@ class CreateSession:
         is_default: bool,
         daily_limit: int | None,
     ) -> tuple[Document, list[Event]]:
-        now = datetime.now(UTC)
+        now = self._clock()
         doc: Document = {
             "_id": session_id,
             "user_id": actor.user_id,
@@ -107,7 +114,7 @@ class CreateSession:
             "phone_number": None,
             "daily_limit": daily_limit,
             "group_ids": [],
-            "provider": self._runtime.settings.provider,
+            "provider": self._provider_name,
             "provider_session": session_id,
             "user_disconnected": False,
             "reconnect": {"epoch": None, "attempt": 0},
@@ -135,21 +142,21 @@ class CreateSession:
                 return created, [session_created(created), *events]
 
             try:
-                created, events = await transact(self._runtime, work)
+                created, events = await self._uow.transact(work)
             except DuplicateKeyError as exc:
                 if violated_index(exc) == DEFAULT_INDEX and first_try:
                     continue  # a concurrent first session became the default
-                raise name_taken(doc["name"]) from exc
+                raise SessionNameTaken(doc["name"]) from exc
             return created, events
         raise AssertionError("unreachable")
 
     async def _release(self, user_id: str, session_id: str) -> None:
         release = self._billing.release_command(user_id, session_id)
-        await self._runtime.outbox.add([release])
-        await self._runtime.relay.publish_now([release])
+        await self._uow.outbox.add([release])
+        await self._uow.relay.publish_now([release])
 
 
-def _denied(answer: SubscriptionChecked) -> ApiError:
+def _denied(answer: SubscriptionChecked) -> SessionLimitReached | SubscriptionInactive:
     data = {
         "plan_name": answer.plan_name,
         "max_sessions": answer.max_sessions,
@@ -157,10 +164,5 @@ def _denied(answer: SubscriptionChecked) -> ApiError:
         "ends_at": answer.ends_at.isoformat() if answer.ends_at else None,
     }
     if answer.reason == DenialReason.SESSION_LIMIT_REACHED:
-        return ApiError(
-            403,
-            "session_limit_reached",
-            f"your plan allows {answer.max_sessions} session(s) and all are in use",
-            data,
-        )
-    return ApiError(403, "subscription_inactive", "your subscription is not active", data)
+        return SessionLimitReached(answer.max_sessions, data)
+    return SubscriptionInactive(data)

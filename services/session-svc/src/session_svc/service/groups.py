@@ -5,42 +5,39 @@ Each session carries the ids of its groups, so a membership change publishes
 """
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
-from wagate_platform.errors import ApiError
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry
 from session_svc.adapters.group_repository import GroupRepository
 from session_svc.adapters.session_repository import SessionRepository
+from session_svc.domain.clock import Clock, utc_now
+from session_svc.domain.errors import GroupNameTaken, GroupNotFound, UnknownSessions
 from session_svc.domain.sessions import new_group_id
 from session_svc.service.session_events import session_updated
 
 Work = Callable[[AsyncClientSession], Awaitable[tuple[Document, list[Event]]]]
 
 
-def group_not_found() -> ApiError:
-    return ApiError(404, "not_found", "session group not found")
-
-
-def group_name_taken(name: str) -> ApiError:
-    return ApiError(
-        409, "group_name_taken", f"you already have a group named {name!r}", {"name": name}
-    )
-
-
 class Groups:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self._runtime = runtime
-        self._groups = GroupRepository(runtime.db)
-        self._sessions = SessionRepository(runtime.db)
-        self._audit = AuditRepository(runtime.db)
+    def __init__(
+        self,
+        groups: GroupRepository,
+        sessions: SessionRepository,
+        audit: AuditRepository,
+        uow: UnitOfWork,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._groups = groups
+        self._sessions = sessions
+        self._audit = audit
+        self._uow = uow
+        self._clock = clock
 
     async def of_user(self, user_id: str) -> list[Document]:
         return await self._groups.of_user(user_id)
@@ -48,11 +45,11 @@ class Groups:
     async def get(self, user_id: str, group_id: str) -> Document:
         doc = await self._groups.owned(user_id, group_id)
         if doc is None:
-            raise group_not_found()
+            raise GroupNotFound()
         return doc
 
     async def create(self, actor: Principal, name: str, session_ids: Sequence[str]) -> Document:
-        now = datetime.now(UTC)
+        now = self._clock()
         doc: Document = {
             "_id": new_group_id(),
             "user_id": actor.user_id,
@@ -79,8 +76,8 @@ class Groups:
         async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
             current = await self._groups.owned(actor.user_id, group_id, session=session)
             if current is None:
-                raise group_not_found()
-            fields: Document = {"updated_at": datetime.now(UTC)}
+                raise GroupNotFound()
+            fields: Document = {"updated_at": self._clock()}
             if name is not None:
                 fields["name"] = name
             events: list[Event] = []
@@ -94,7 +91,7 @@ class Groups:
                 events = await self._membership(actor.user_id, group_id, joined, left, session)
             doc = await self._groups.replace(actor.user_id, group_id, fields, session)
             if doc is None:
-                raise group_not_found()
+                raise GroupNotFound()
             await self._log(actor, "group_update", group_id, session)
             return doc, events
 
@@ -104,7 +101,7 @@ class Groups:
         async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
             current = await self._groups.owned(actor.user_id, group_id, session=session)
             if current is None:
-                raise group_not_found()
+                raise GroupNotFound()
             await self._groups.delete(actor.user_id, group_id, session)
             events = await self._membership(
                 actor.user_id, group_id, [], current["session_ids"], session
@@ -112,13 +109,13 @@ class Groups:
             await self._log(actor, "group_delete", group_id, session)
             return None, events
 
-        await commit(self._runtime, work)
+        await self._uow.commit(work)
 
     async def _commit(self, work: Work, name: str) -> Document:
         try:
-            return await commit(self._runtime, work)
+            return await self._uow.commit(work)
         except DuplicateKeyError as exc:
-            raise group_name_taken(name) from exc
+            raise GroupNameTaken(name) from exc
 
     async def _check_owned(
         self, user_id: str, session_ids: Sequence[str], session: AsyncClientSession
@@ -126,9 +123,7 @@ class Groups:
         found = {d["_id"] for d in await self._sessions.owned_many(user_id, session_ids, session)}
         unknown = [s for s in session_ids if s not in found]
         if unknown:
-            raise ApiError(
-                422, "unknown_session", "some sessions do not exist", {"session_ids": unknown}
-            )
+            raise UnknownSessions(unknown)
 
     async def _membership(
         self,

@@ -6,20 +6,20 @@ disconnect is remembered so that the drop it causes is not "repaired".
 """
 
 import asyncio
-from datetime import UTC, datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts import SessionStatus
 from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
+from wagate_platform.domain_errors import DomainError
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, QrCode, SessionManager
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry
 from session_svc.adapters.session_repository import SessionRepository
-from session_svc.service.errors import provider_failure, session_not_found
+from session_svc.domain.clock import Clock, utc_now
+from session_svc.domain.errors import ProviderFailed, SessionNotFound, SessionNotReady
 from session_svc.service.session_events import status_changed
 
 PROVIDER_CONCURRENCY = 8
@@ -28,14 +28,22 @@ IDLE_STATUSES: frozenset[str] = frozenset({"created", "disconnected", "logged_ou
 
 class Lifecycle:
     def __init__(
-        self, runtime: ServiceRuntime, provider: SessionManager, webhook_url: str, hmac_key: str
+        self,
+        sessions: SessionRepository,
+        audit: AuditRepository,
+        uow: UnitOfWork,
+        provider: SessionManager,
+        webhook_url: str,
+        hmac_key: str,
+        clock: Clock = utc_now,
     ) -> None:
-        self._runtime = runtime
+        self._sessions = sessions
+        self._audit = audit
+        self._uow = uow
         self._provider = provider
         self._webhook_url = webhook_url
         self._hmac_key = hmac_key
-        self._sessions = SessionRepository(runtime.db)
-        self._audit = AuditRepository(runtime.db)
+        self._clock = clock
 
     async def connect(self, actor: Principal, session_id: str) -> Document:
         doc = await self._owned(actor, session_id)
@@ -107,7 +115,7 @@ class Lifecycle:
     async def _owned(self, actor: Principal, session_id: str) -> Document:
         doc = await self._sessions.owned(actor.user_id, session_id)
         if doc is None:
-            raise session_not_found()
+            raise SessionNotFound()
         return doc
 
     async def _stop(self, provider_session: str) -> None:
@@ -125,7 +133,7 @@ class Lifecycle:
         action: str,
         fields: Document,
     ) -> Document:
-        now = datetime.now(UTC)
+        now = self._clock()
 
         async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
             events: list[Event] = []
@@ -142,10 +150,17 @@ class Lifecycle:
                 entries.append(audit_entry(actor.user_id, actor, action, "success", doc["_id"]))
             await self._audit.add(entries, session)
             if last is None:
-                raise session_not_found()
+                raise SessionNotFound()
             return last, events
 
-        return await commit(self._runtime, work)
+        return await self._uow.commit(work)
+
+
+def provider_failure(exc: ProviderError) -> DomainError:
+    """A provider failure as the client sees it: 409 when the session is not ready, else 502."""
+    if exc.code in ("session_not_ready", "not_found"):
+        return SessionNotReady(exc.code)
+    return ProviderFailed(exc.message, exc.code, exc.kind)
 
 
 def _user_stop() -> Document:

@@ -10,12 +10,14 @@ timers are ignored.
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
+from wagate_contracts import Queue
 from wagate_platform.broker import Binding
-from wagate_platform.runtime import ServiceRuntime
+from wagate_platform.publisher import EventPublisher
+from wagate_platform.topology import Topology
 
 from session_svc.domain.reconnect import Backoff
 
-RECONNECT_QUEUE: Final = "session-svc.reconnects"
+RECONNECT_QUEUE: Final = Queue.SESSION_RECONNECTS
 RECONNECT_KEY: Final = "session-svc.reconnect-due"
 """Only bound so that the queue has a binding; timers arrive by dead-lettering."""
 
@@ -38,15 +40,16 @@ def reconnect_binding(backoff: Backoff) -> Binding:
 
 
 class ReconnectTimers:
-    def __init__(self, runtime: ServiceRuntime, backoff: Backoff) -> None:
-        self._runtime = runtime
+    def __init__(self, publisher: EventPublisher, topology: Topology, backoff: Backoff) -> None:
+        self._publisher = publisher
+        self._topology = topology
         self.backoff = backoff
 
     async def schedule(self, due: ReconnectDue) -> None:
         """Fire ``due`` after the backoff delay of its attempt (confirmed by the broker)."""
         delay = self.backoff.delay_before(due.attempt)
-        queue = self._runtime.topology.delay_queue(RECONNECT_QUEUE, delay)
-        await self._runtime.publisher.publish_raw(
+        queue = self._topology.delay_queue(RECONNECT_QUEUE, delay)
+        await self._publisher.publish_raw(
             due.model_dump(),
             exchange="",
             routing_key=str(queue.name),

@@ -20,28 +20,37 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
-from wagate_contracts import MessageSent
+from wagate_contracts import MessageSent, Queue
 from wagate_platform.inbox import Inbox
 from wagate_platform.logging import get_logger
-from wagate_platform.runtime import ServiceRuntime
+from wagate_platform.mongo import Document
 
 from session_svc.adapters.send_counts import SendCounts
 from session_svc.adapters.session_repository import SessionRepository
 from session_svc.domain.calendar import day_key
 
 log = get_logger(__name__)
-MESSAGE_COUNTS_QUEUE = "session-svc.message-counts"
+MESSAGE_COUNTS_QUEUE = Queue.SESSION_MESSAGE_COUNTS
 MAX_BATCH = 256
 
 
 class SendCounter:
-    def __init__(self, runtime: ServiceRuntime, timezone: str, max_batch: int = MAX_BATCH) -> None:
-        self._runtime = runtime
+    def __init__(
+        self,
+        mongo: AsyncMongoClient[Document],
+        sessions: SessionRepository,
+        counts: SendCounts,
+        inbox: Inbox,
+        timezone: str,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._mongo = mongo
         self._timezone = timezone
-        self._sessions = SessionRepository(runtime.db)
-        self._counts = SendCounts(runtime.db)
-        self._inbox = Inbox(runtime.db, MESSAGE_COUNTS_QUEUE)
+        self._sessions = sessions
+        self._counts = counts
+        self._inbox = inbox
         self._max_batch = max_batch
         self._pending: list[tuple[MessageSent, asyncio.Future[bool]]] = []
         self._writing = asyncio.Lock()
@@ -105,5 +114,5 @@ class SendCounter:
             await self._counts.add_many(per_day, session)
             return counted
 
-        async with self._runtime.mongo.start_session() as session:
+        async with self._mongo.start_session() as session:
             return await session.with_transaction(work)

@@ -1,7 +1,6 @@
 """Reading, changing and deleting a user's sessions (ownership: others' are 404)."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -10,8 +9,7 @@ from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
 from wagate_platform.logging import get_logger
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, SessionManager
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry
@@ -20,9 +18,10 @@ from session_svc.adapters.plan_projection import PlanProjection
 from session_svc.adapters.send_counts import SendCounts
 from session_svc.adapters.session_repository import SessionRepository
 from session_svc.domain.calendar import day_key
+from session_svc.domain.clock import Clock, utc_now
+from session_svc.domain.errors import DailyLimitExceedsPlan, SessionNameTaken, SessionNotFound
 from session_svc.domain.sessions import exceeds_plan
 from session_svc.domain.subscription import KnownPlan, Summary, summarize
-from session_svc.service.errors import daily_limit_too_high, name_taken, session_not_found
 from session_svc.service.session_events import session_deleted, session_updated
 
 log = get_logger(__name__)
@@ -31,51 +30,61 @@ UNSET: Any = object()
 
 class Sessions:
     def __init__(
-        self, runtime: ServiceRuntime, provider: SessionManager, timezone: str = "UTC"
+        self,
+        sessions: SessionRepository,
+        groups: GroupRepository,
+        plans: PlanProjection,
+        counts: SendCounts,
+        audit: AuditRepository,
+        uow: UnitOfWork,
+        provider: SessionManager,
+        timezone: str = "UTC",
+        clock: Clock = utc_now,
     ) -> None:
-        self._runtime = runtime
+        self._sessions = sessions
+        self._groups = groups
+        self._plans = plans
+        self._counts = counts
+        self._audit = audit
+        self._uow = uow
         self._provider = provider
         self._timezone = timezone
-        self._counts = SendCounts(runtime.db)
-        self._sessions = SessionRepository(runtime.db)
-        self._groups = GroupRepository(runtime.db)
-        self._plans = PlanProjection(runtime.db)
-        self._audit = AuditRepository(runtime.db)
+        self._clock = clock
 
     async def plan(self, user_id: str) -> KnownPlan | None:
         return await self._plans.get(user_id)
 
     async def sent_today(self, session_ids: Sequence[str]) -> dict[str, int]:
         """Messages sent today (in the configured timezone) by each of these sessions."""
-        today = day_key(datetime.now(UTC), self._timezone)
+        today = day_key(self._clock(), self._timezone)
         counts = await self._counts.of_day(session_ids, today)
         return {sid: counts.get(sid, 0) for sid in session_ids}
 
     async def overview(self, user_id: str) -> tuple[list[Document], Summary, KnownPlan | None]:
         sessions = await self._sessions.of_user(user_id)
         plan = await self._plans.get(user_id)
-        return sessions, summarize(plan, len(sessions), datetime.now(UTC)), plan
+        return sessions, summarize(plan, len(sessions), self._clock()), plan
 
     async def get(self, user_id: str, session_id: str) -> Document:
         doc = await self._sessions.owned(user_id, session_id)
         if doc is None:
-            raise session_not_found()
+            raise SessionNotFound()
         return doc
 
     async def update(
         self, actor: Principal, session_id: str, name: str | None, daily_limit: Any = UNSET
     ) -> Document:
         current = await self.get(actor.user_id, session_id)
-        fields: Document = {"updated_at": datetime.now(UTC)}
+        fields: Document = {"updated_at": self._clock()}
         if name is not None and name != current["name"]:
             if await self._sessions.name_taken(actor.user_id, name, except_id=session_id):
-                raise name_taken(name)
+                raise SessionNameTaken(name)
             fields["name"] = name
         if daily_limit is not UNSET:
             plan = await self._plans.get(actor.user_id)
             cap = plan.daily_limit_per_session if plan else None
             if exceeds_plan(daily_limit, cap):
-                raise daily_limit_too_high(daily_limit, cap)
+                raise DailyLimitExceedsPlan(daily_limit, cap)
             fields["daily_limit"] = daily_limit
 
         async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
@@ -83,7 +92,7 @@ class Sessions:
                 session_id, fields, session, where={"user_id": actor.user_id}
             )
             if doc is None:
-                raise session_not_found()
+                raise SessionNotFound()
             changed = sorted(k for k in fields if k != "updated_at")
             entry = audit_entry(
                 actor.user_id, actor, "update", "success", session_id, fields=changed
@@ -92,9 +101,9 @@ class Sessions:
             return doc, [session_updated(doc)]
 
         try:
-            return await commit(self._runtime, work)
+            return await self._uow.commit(work)
         except DuplicateKeyError as exc:
-            raise name_taken(str(name)) from exc
+            raise SessionNameTaken(str(name)) from exc
 
     async def make_default(self, actor: Principal, session_id: str) -> Document:
         await self.get(actor.user_id, session_id)
@@ -110,15 +119,15 @@ class Sessions:
             await self._audit.add([entry], session)
             doc = await self._sessions.owned(actor.user_id, session_id, session=session)
             if doc is None:
-                raise session_not_found()
+                raise SessionNotFound()
             return doc, events
 
-        return await commit(self._runtime, work)
+        return await self._uow.commit(work)
 
     async def delete(self, actor: Principal, session_id: str) -> None:
         deleted, _ = await self.delete_many(actor, [session_id])
         if not deleted:
-            raise session_not_found()
+            raise SessionNotFound()
 
     async def delete_many(
         self, actor: Principal, ids: Sequence[str]
@@ -141,7 +150,7 @@ class Sessions:
             await self._audit.add(entries, session)
             return docs, events
 
-        docs = await commit(self._runtime, work)
+        docs = await self._uow.commit(work)
         for doc in docs:
             await self._forget_at_provider(doc["provider_session"])
         deleted = [d["_id"] for d in docs]

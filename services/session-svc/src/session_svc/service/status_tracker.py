@@ -8,7 +8,7 @@ id, so a redelivered report reuses it and a rolled-back one is ignored).
 
 import asyncio
 import weakref
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts import SessionStatusReported
@@ -16,12 +16,12 @@ from wagate_contracts.envelope import Event
 from wagate_platform.inbox import Inbox
 from wagate_platform.logging import get_logger
 from wagate_platform.mongo import Document
-from wagate_platform.runtime import ServiceRuntime
-from wagate_platform.unit_of_work import commit
+from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, SessionManager
 
 from session_svc.adapters.audit_repository import SYSTEM, AuditRepository, audit_entry
 from session_svc.adapters.session_repository import SessionRepository
+from session_svc.domain.clock import Clock, utc_now
 from session_svc.domain.reconnect import on_report
 from session_svc.service.reconnect_timer import ReconnectDue, ReconnectTimers
 from session_svc.service.session_events import status_changed
@@ -38,20 +38,25 @@ class StatusRaced(Exception):
 class StatusTracker:
     def __init__(
         self,
-        runtime: ServiceRuntime,
+        sessions: SessionRepository,
+        audit: AuditRepository,
+        inbox: Inbox,
+        uow: UnitOfWork,
         provider: SessionManager,
         timers: ReconnectTimers,
         stable_after_s: float,
+        clock: Clock = utc_now,
     ) -> None:
-        self._runtime = runtime
+        self._sessions = sessions
+        self._audit = audit
+        self._inbox = inbox
+        self._uow = uow
+        self._clock = clock
         self._provider = provider
         self._timers = timers
         self._stable_after = timedelta(seconds=stable_after_s)
         self.backoff = timers.backoff
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._sessions = SessionRepository(runtime.db)
-        self._audit = AuditRepository(runtime.db)
-        self._inbox = Inbox(runtime.db, INBOX_NAME)
 
     async def apply(self, report: SessionStatusReported) -> None:
         """Apply a report; reports of one session are applied one at a time, in order of
@@ -76,7 +81,7 @@ class StatusTracker:
         if last_report is not None and report.reported_at < last_report:
             return  # an older report overtaken by a newer one
         decision = on_report(doc["status"], report.status, bool(doc.get("user_disconnected")))
-        now = datetime.now(UTC)
+        now = self._clock()
         fields: Document = {"updated_at": now, "reported_at": report.reported_at}
         if report.phone_number:
             fields["phone_number"] = report.phone_number
@@ -108,7 +113,7 @@ class StatusTracker:
                 status_changed(after, doc["status"], reason=f"provider: {report.raw_status}")
             ]
 
-        await commit(self._runtime, work)
+        await self._uow.commit(work)
 
     def _streak(self, doc: Document, now: datetime) -> int:
         """Attempts already made in this streak: 0 after a connection that lasted."""
@@ -164,7 +169,7 @@ class StatusTracker:
         async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
             after = await self._sessions.update(
                 doc["_id"],
-                {"status": "failed", "updated_at": datetime.now(UTC)},
+                {"status": "failed", "updated_at": self._clock()},
                 session,
                 where=claim,
             )
@@ -177,4 +182,4 @@ class StatusTracker:
             reason = f"reconnect gave up after {attempts} attempts"
             return None, [status_changed(after, "reconnecting", reason=reason)]
 
-        await commit(self._runtime, work)
+        await self._uow.commit(work)

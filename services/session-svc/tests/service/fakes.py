@@ -1,0 +1,429 @@
+"""In-memory stand-ins for session-svc's collaborators: no broker, no database.
+
+Each fake keeps what it was given in plain attributes so a test can look at it. The
+unit of work runs the work at once and records the events it would have published.
+"""
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+from session_svc.adapters.rate_limiter import Verdict
+from session_svc.domain.errors import BillingUnreachable
+from session_svc.domain.subscription import KnownPlan
+from wagate_contracts import SubscriptionCheck, SubscriptionChecked
+from wagate_contracts.envelope import Event
+from wagate_providers.base import ProviderError, ProviderSession, QrCode
+
+Doc = dict[str, Any]
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+
+
+def _get(doc: Doc, path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _set(doc: Doc, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        doc = doc.setdefault(part, {})
+    doc[last] = value
+
+
+def _matches(doc: Doc, where: Mapping[str, Any]) -> bool:
+    return all(_get(doc, k) == v for k, v in where.items())
+
+
+class FakeSessions:
+    def __init__(self) -> None:
+        self.docs: dict[str, Doc] = {}
+
+    def _check_unique(self, doc: Doc) -> None:
+        for other in self.docs.values():
+            if other["_id"] == doc["_id"] or other["user_id"] != doc["user_id"]:
+                continue
+            if other["name"] == doc["name"]:
+                raise DuplicateKeyError("E11000 user_name_unique")
+            if other.get("is_default") and doc.get("is_default"):
+                raise DuplicateKeyError("E11000 user_one_default")
+
+    async def insert(self, doc: Doc, session: Any = None) -> None:
+        self._check_unique(doc)
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def get(self, session_id: str, session: Any = None) -> Doc | None:
+        return copy.deepcopy(self.docs.get(session_id))
+
+    async def owned(self, user_id: str, session_id: str, session: Any = None) -> Doc | None:
+        doc = self.docs.get(session_id)
+        return copy.deepcopy(doc) if doc and doc["user_id"] == user_id else None
+
+    async def of_user(self, user_id: str, session: Any = None) -> list[Doc]:
+        mine = [d for d in self.docs.values() if d["user_id"] == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda d: d["created_at"]))
+
+    async def owned_many(self, user_id: str, ids: Sequence[str], session: Any = None) -> list[Doc]:
+        return [d for d in await self.of_user(user_id) if d["_id"] in ids]
+
+    async def name_taken(self, user_id: str, name: str, except_id: str | None = None) -> bool:
+        return any(
+            d["user_id"] == user_id and d["name"] == name and d["_id"] != except_id
+            for d in self.docs.values()
+        )
+
+    async def has_default(self, user_id: str, session: Any = None) -> bool:
+        return any(d["user_id"] == user_id and d.get("is_default") for d in self.docs.values())
+
+    async def update(
+        self, session_id: str, fields: Doc, session: Any = None, where: Doc | None = None
+    ) -> Doc | None:
+        doc = self.docs.get(session_id)
+        if doc is None or not _matches(doc, where or {}):
+            return None
+        changed = copy.deepcopy(doc)
+        for path, value in fields.items():
+            _set(changed, path, value)
+        self._check_unique(changed)
+        self.docs[session_id] = changed
+        return copy.deepcopy(changed)
+
+    async def make_default(self, user_id: str, session_id: str, session: Any = None) -> None:
+        for doc in self.docs.values():
+            if doc["user_id"] == user_id:
+                doc["is_default"] = doc["_id"] == session_id
+
+    async def delete_many(self, user_id: str, ids: Sequence[str], session: Any = None) -> None:
+        for sid in ids:
+            if sid in self.docs and self.docs[sid]["user_id"] == user_id:
+                del self.docs[sid]
+
+    async def promote_oldest(self, user_id: str, session: Any = None) -> Doc | None:
+        mine = await self.of_user(user_id)
+        if not mine or any(d.get("is_default") for d in mine):
+            return None
+        return await self.update(mine[0]["_id"], {"is_default": True})
+
+    async def set_groups(
+        self, user_id: str, ids: Sequence[str], group_id: str, member: bool, session: Any = None
+    ) -> None:
+        for sid in ids:
+            doc = self.docs.get(sid)
+            if doc is None or doc["user_id"] != user_id:
+                continue
+            groups = [g for g in doc.get("group_ids", []) if g != group_id]
+            doc["group_ids"] = [*groups, group_id] if member else groups
+
+    async def owners(self, session_ids: Iterable[str], session: Any = None) -> dict[str, str]:
+        return {s: self.docs[s]["user_id"] for s in session_ids if s in self.docs}
+
+    async def touch_many(
+        self, latest: Mapping[tuple[str, str], datetime], session: Any = None
+    ) -> None:
+        for (uid, sid), at in latest.items():
+            doc = self.docs.get(sid)
+            if doc and doc["user_id"] == uid:
+                last = doc.get("last_active_at")
+                doc["last_active_at"] = at if last is None else max(last, at)
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.entries: list[Doc] = []
+
+    async def add(self, entries: list[Doc], session: Any = None) -> None:
+        self.entries.extend(entries)
+
+    async def find(self, user_id: str | None, session_id: str | None, limit: int) -> list[Doc]:
+        found = [
+            e
+            for e in self.entries
+            if (user_id is None or e["user_id"] == user_id)
+            and (session_id is None or e["session_id"] == session_id)
+        ]
+        return found[:limit]
+
+    def actions(self) -> list[tuple[str, str]]:
+        return [(e["action"], e["outcome"]) for e in self.entries]
+
+
+class FakeGroups:
+    def __init__(self) -> None:
+        self.docs: dict[str, Doc] = {}
+
+    async def insert(self, doc: Doc, session: Any = None) -> None:
+        if any(
+            g["user_id"] == doc["user_id"] and g["name"] == doc["name"] for g in self.docs.values()
+        ):
+            raise DuplicateKeyError("E11000 group name")
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def owned(self, user_id: str, group_id: str, session: Any = None) -> Doc | None:
+        doc = self.docs.get(group_id)
+        return copy.deepcopy(doc) if doc and doc["user_id"] == user_id else None
+
+    async def of_user(self, user_id: str) -> list[Doc]:
+        return [copy.deepcopy(g) for g in self.docs.values() if g["user_id"] == user_id]
+
+    async def replace(
+        self, user_id: str, group_id: str, fields: Doc, session: Any = None
+    ) -> Doc | None:
+        doc = self.docs.get(group_id)
+        if doc is None or doc["user_id"] != user_id:
+            return None
+        if any(
+            g["_id"] != group_id and g["user_id"] == user_id and g["name"] == fields.get("name")
+            for g in self.docs.values()
+        ):
+            raise DuplicateKeyError("E11000 group name")
+        doc.update(fields)
+        return copy.deepcopy(doc)
+
+    async def delete(self, user_id: str, group_id: str, session: Any = None) -> None:
+        self.docs.pop(group_id, None)
+
+    async def drop_sessions(self, user_id: str, session_ids: Sequence[str], session: Any) -> None:
+        for g in self.docs.values():
+            if g["user_id"] == user_id:
+                g["session_ids"] = [s for s in g["session_ids"] if s not in session_ids]
+
+
+class FakePlans:
+    def __init__(self) -> None:
+        self.plans: dict[str, KnownPlan] = {}
+        self.applied: list[Event] = []
+
+    async def get(self, user_id: str) -> KnownPlan | None:
+        return self.plans.get(user_id)
+
+    async def apply_updated(self, event: Event) -> None:
+        self.applied.append(event)
+
+    async def apply_checked(self, event: Event) -> None:
+        self.applied.append(event)
+
+
+class FakeCounts:
+    def __init__(self) -> None:
+        self.sent: dict[tuple[str, str], int] = {}
+
+    async def add_many(
+        self, counts: Mapping[tuple[str, str, str], tuple[int, datetime]], session: Any = None
+    ) -> None:
+        for (_, sid, day), (n, _at) in counts.items():
+            self.sent[(sid, day)] = self.sent.get((sid, day), 0) + n
+
+    async def of_day(self, session_ids: Sequence[str], day: str) -> dict[str, int]:
+        return {s: self.sent[(s, day)] for s in session_ids if (s, day) in self.sent}
+
+
+class FakeInbox:
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    async def first_time(self, event_id: object, session: Any = None) -> bool:
+        key = str(event_id)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    async def already_seen(self, event_ids: Sequence[str], session: Any = None) -> set[str]:
+        return {e for e in event_ids if e in self.seen}
+
+    async def mark(self, event_ids: Sequence[str], session: Any = None) -> None:
+        self.seen.update(event_ids)
+
+
+class FakeTransaction:
+    aborted = False
+
+    async def with_transaction(self, work: Any) -> Any:
+        return await work(self)
+
+    async def abort_transaction(self) -> None:
+        self.aborted = True
+
+
+class FakeMongo:
+    """Enough of ``AsyncMongoClient`` for a use case that runs its own transaction."""
+
+    def __init__(self) -> None:
+        self.transactions: list[FakeTransaction] = []
+
+    def start_session(self) -> "FakeMongo":
+        self.transactions.append(FakeTransaction())
+        return self
+
+    async def __aenter__(self) -> FakeTransaction:
+        return self.transactions[-1]
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+@dataclass
+class FakeUnitOfWork:
+    """Runs the work at once (no rollback); ``published`` is what reached the broker."""
+
+    stored: list[Event] = field(default_factory=list)
+    published: list[Event] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.outbox = SimpleNamespace(add=self._store)
+        self.relay = SimpleNamespace(publish_now=self._publish)
+
+    async def _store(self, events: list[Event], session: Any = None) -> None:
+        self.stored.extend(events)
+
+    async def _publish(self, events: list[Event]) -> None:
+        self.published.extend(events)
+
+    async def transact(self, work: Any) -> tuple[Any, list[Event]]:
+        result, events = await work(FakeTransaction())
+        self.stored.extend(events)
+        return result, list(events)
+
+    async def commit(self, work: Any) -> Any:
+        result, events = await self.transact(work)
+        self.published.extend(events)
+        return result
+
+    def types(self) -> list[str]:
+        return [type(e).__name__ for e in self.published]
+
+
+class FakeBilling:
+    def __init__(self) -> None:
+        self.answer: SubscriptionChecked | None = None
+        self.reserved: list[tuple[str, str]] = []
+
+    async def reserve(self, user_id: str, session_id: str) -> SubscriptionChecked:
+        self.reserved.append((user_id, session_id))
+        if self.answer is None:
+            raise BillingUnreachable("no answer")
+        return self.answer.model_copy(update={"user_id": user_id, "session_id": session_id})
+
+    def release_command(self, user_id: str, session_id: str) -> SubscriptionCheck:
+        return SubscriptionCheck(
+            producer="session-svc",
+            user_id=user_id,
+            request_id="rel_1",
+            action="release",
+            session_id=session_id,
+        )
+
+
+class FakeLimiter:
+    def __init__(self) -> None:
+        self.verdict = Verdict(True, 0)
+        self.keys: list[str] = []
+
+    async def hit(self, key: str) -> Verdict:
+        self.keys.append(key)
+        return self.verdict
+
+
+class FakeProvider:
+    """A provider's session manager; ``failures[method]`` makes that method raise."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.failures: dict[str, ProviderError] = {}
+        self.start_status = "scan_qr"
+
+    def _call(self, method: str, session: str) -> None:
+        self.calls.append((method, session))
+        if method in self.failures:
+            raise self.failures[method]
+
+    async def create(self, session: str, webhook_url: str, hmac_key: str) -> ProviderSession:
+        self._call("create", session)
+        return ProviderSession(session, "created", "STOPPED")
+
+    async def start(self, session: str) -> ProviderSession:
+        self._call("start", session)
+        return ProviderSession(session, self.start_status, "SCAN_QR_CODE")  # type: ignore[arg-type]
+
+    async def stop(self, session: str) -> ProviderSession:
+        self._call("stop", session)
+        return ProviderSession(session, "disconnected", "STOPPED")
+
+    async def delete(self, session: str) -> None:
+        self._call("delete", session)
+
+    async def qr(self, session: str) -> QrCode:
+        self._call("qr", session)
+        return QrCode("qr-value", b"png")
+
+
+class FakePublisher:
+    def __init__(self) -> None:
+        self.raw: list[tuple[str, Doc, str]] = []
+
+    async def publish_raw(self, body: Doc, *, routing_key: str, message_id: str, **_: Any) -> None:
+        self.raw.append((routing_key, body, message_id))
+
+
+class FakeTopology:
+    def delay_queue(self, target: str, delay_ms: int) -> SimpleNamespace:
+        return SimpleNamespace(name=f"{target}.delay.{delay_ms}ms")
+
+
+def session_doc(user_id: str, session_id: str, **fields: Any) -> Doc:
+    """A stored session as ``CreateSession`` writes it."""
+    return {
+        "_id": session_id,
+        "user_id": user_id,
+        "name": session_id,
+        "status": "created",
+        "is_default": False,
+        "phone_number": None,
+        "daily_limit": None,
+        "group_ids": [],
+        "provider": "sandbox",
+        "provider_session": session_id,
+        "user_disconnected": False,
+        "reconnect": {"epoch": None, "attempt": 0},
+        "created_at": NOW,
+        "updated_at": NOW,
+        "last_active_at": None,
+        **fields,
+    }
+
+
+class World:
+    """Every fake, and the use cases built on them the way the container builds them."""
+
+    def __init__(self) -> None:
+        self.sessions = FakeSessions()
+        self.audit = FakeAudit()
+        self.groups = FakeGroups()
+        self.plans = FakePlans()
+        self.counts = FakeCounts()
+        self.inbox = FakeInbox()
+        self.mongo = FakeMongo()
+        self.uow = FakeUnitOfWork()
+        self.billing = FakeBilling()
+        self.limiter = FakeLimiter()
+        self.provider = FakeProvider()
+        self.publisher = FakePublisher()
+        self.topology = FakeTopology()
+        self.now = NOW
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def plan(self, user_id: str, max_sessions: int = 3, daily_cap: int | None = None) -> None:
+        self.plans.plans[user_id] = KnownPlan("Basic", "active", max_sessions, daily_cap, None)
+
+    def store(self, user_id: str, session_id: str, **fields: Any) -> Doc:
+        doc = session_doc(user_id, session_id, **fields)
+        self.sessions.docs[session_id] = doc
+        return doc
