@@ -76,3 +76,19 @@ async def test_transaction_rolled_back_leaves_no_event(make_settings, janitor):
                     await runtime.outbox.add([event], session=session)
                     raise RuntimeError("write failed")
         assert await runtime.db["outbox"].count_documents({}) == 0
+
+
+async def test_a_service_without_the_outbox_starts_no_relay_and_indexes_no_outbox(
+    make_settings, janitor
+):
+    app = make_service(make_settings(ServiceSettings, service_name="plain-svc"), uses_outbox=False)
+    async with app_client(app, janitor):
+        runtime = runtime_of(app)
+        assert not runtime.relay.running
+        assert "outbox" not in await runtime.db.list_collection_names()
+    default = make_service(make_settings(ServiceSettings, service_name="outbox-svc"))
+    async with app_client(default, janitor):
+        runtime = runtime_of(default)
+        assert runtime.relay.running  # the default: today's behaviour, the relay runs
+        assert "outbox" in await runtime.db.list_collection_names()
+    assert not runtime.relay.running  # and stops with the app

@@ -101,6 +101,10 @@ class OutboxRelay:
         while await self.sweep() >= self._batch_size:
             pass
 
+    @property
+    def running(self) -> bool:
+        return self._loop.running
+
     async def start(self) -> None:
         await self._loop.start()
 

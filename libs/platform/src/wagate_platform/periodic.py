@@ -30,6 +30,10 @@ class PeriodicTask:
                 log.warning("periodic_task_failed", task=self.name, error=str(exc)[:300])
             await asyncio.sleep(self._interval_s)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
     async def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name=self.name)

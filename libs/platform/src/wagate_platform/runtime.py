@@ -3,8 +3,8 @@
 ``ServiceRuntime`` builds the broker, publisher, MongoDB client and outbox
 without connecting. ``build_service_app`` wraps a service's routers and
 subscribers into a FastAPI app whose lifespan connects MongoDB (creating
-indexes), declares the topology, starts the broker and the outbox relay, and
-stops all of it in reverse order.
+indexes), declares the topology, starts the broker and (where the service uses the
+platform outbox) the outbox relay, and stops all of it in reverse order.
 """
 
 import asyncio
@@ -116,26 +116,33 @@ def build_service_app(
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
     error_statuses: dict[type[DomainError], int] | None = None,
+    uses_outbox: bool = True,
 ) -> FastAPI:
+    """``uses_outbox=False``: the service never writes to the platform outbox (no
+    ``UnitOfWork``, no ``runtime.outbox``), so its collection is not indexed and the relay,
+    which would sweep it every ``OUTBOX_POLL_INTERVAL_S``, is not started."""
     settings = runtime.settings
+    relay_steps = [runtime.relay.stop] if uses_outbox else []
+    platform_indexes = [OUTBOX_INDEXES, INBOX_INDEXES] if uses_outbox else [INBOX_INDEXES]
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_format)
-        await ensure_indexes(runtime.db, [OUTBOX_INDEXES, INBOX_INDEXES, *indexes])
+        await ensure_indexes(runtime.db, [*platform_indexes, *indexes])
         await runtime.broker.connect()
         await declare_topology(
             runtime.broker, runtime.topology, runtime.bindings, settings.amqp_retry_delays_ms
         )
         await runtime.broker.start()
-        await runtime.relay.start()
+        if uses_outbox:
+            await runtime.relay.start()
         for hook in on_start:
             await hook()
         log.info("service_started", port=settings.http_port)
         try:
             yield
         finally:
-            steps = [*(hook for hook in reversed(on_stop)), runtime.relay.stop]
+            steps = [*(hook for hook in reversed(on_stop)), *relay_steps]
             steps += [runtime.broker.stop, runtime.mongo.close]
             deadline = asyncio.get_running_loop().time() + settings.shutdown_timeout_s
             for step in steps:

@@ -26,8 +26,11 @@ def make_service(
     queue: str | None = None,
     handler: Callable[[Any, RabbitMessage], Awaitable[Any]] | None = None,
     routing_keys: tuple[str, ...] = ("test.#",),
+    uses_outbox: bool = True,
 ) -> FastAPI:
     runtime = ServiceRuntime.create(settings, default_database="wagate_test")
     if queue and handler:
         runtime.subscribe(Binding(queue, routing_keys), parse_ping, handler)
-    return build_service_app(runtime, title=settings.service_name, description="test service")
+    return build_service_app(
+        runtime, title=settings.service_name, description="test service", uses_outbox=uses_outbox
+    )
