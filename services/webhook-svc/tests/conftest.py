@@ -116,7 +116,7 @@ class Harness:
 
     @property
     def directory(self) -> Directory:
-        directory: Directory = self.app.state.directory
+        directory: Directory = self.app.state.container.directory
         return directory
 
     @contextlib.contextmanager

@@ -9,6 +9,17 @@ from datetime import datetime
 
 from wagate_contracts.values import DeliveryStatus, InboundMessageType, SessionStatus
 
+from webhook_svc.domain.errors import InvalidPayload
+
+__all__ = [
+    "CallbackItem",
+    "InboundMessage",
+    "InvalidPayload",
+    "SessionReport",
+    "StatusUpdate",
+    "Unsupported",
+]
+
 
 @dataclass(frozen=True)
 class StatusUpdate:
@@ -62,7 +73,3 @@ class Unsupported:
 
 
 CallbackItem = StatusUpdate | InboundMessage | SessionReport | Unsupported
-
-
-class InvalidPayload(ValueError):
-    """The callback is JSON but not in the provider's documented shape."""

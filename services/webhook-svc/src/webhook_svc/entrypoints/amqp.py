@@ -1,12 +1,29 @@
-"""Subscriber registration (thin): projections and customer webhook forwarding."""
+"""Subscriber registration (thin): projections and customer webhook forwarding.
 
+Each queue's parser takes only the event types bound to it (any other is poison), and
+each type goes to its own typed handler.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from faststream.rabbit import RabbitMessage
+from wagate_contracts import (
+    MessageReceived,
+    MessageSent,
+    MessageStatus,
+    SessionCreated,
+    SessionDeleted,
+    SessionStatusChanged,
+    SessionUpdated,
+)
+from wagate_contracts.envelope import Event
 from wagate_contracts.names import Queue, RoutingKey
-from wagate_contracts.registry import parse_event
 from wagate_platform.broker import Binding
+from wagate_platform.consumer import Handler, Parser, parse_as
 from wagate_platform.runtime import ServiceRuntime
 
-from webhook_svc.service.forwarding import Forwarder
-from webhook_svc.service.projections import Projector
+from webhook_svc.service.container import Container
 
 PROJECTION_KEYS = (
     RoutingKey.SESSION_CREATED,
@@ -22,14 +39,37 @@ FORWARD_KEYS = (
 )
 
 
-def register_subscribers(
-    runtime: ServiceRuntime, projector: Projector, forwarder: Forwarder, delays_ms: tuple[int, ...]
-) -> None:
+def by_type(handlers: Mapping[type[Event], Handler]) -> tuple[Parser, Handler]:
+    """A parser taking only ``handlers``' event types, and a handler dispatching on it."""
+
+    async def dispatch(event: Event, message: RabbitMessage) -> Any:
+        return await handlers[type(event)](event, message)
+
+    return parse_as(*handlers), dispatch
+
+
+def register(runtime: ServiceRuntime, container: Container) -> None:
+    projector, forwarder = container.projector, container.forwarder
     runtime.subscribe(
-        Binding(Queue.WEBHOOK_PROJECTIONS, PROJECTION_KEYS), parse_event, projector.handle
+        Binding(Queue.WEBHOOK_PROJECTIONS, PROJECTION_KEYS),
+        *by_type(
+            {
+                SessionCreated: projector.on_session_snapshot,
+                SessionUpdated: projector.on_session_snapshot,
+                SessionDeleted: projector.on_session_deleted,
+                MessageSent: projector.on_message_sent,
+                MessageReceived: projector.on_message_received,
+            }
+        ),
     )
+    delays = tuple(sorted(set(container.settings.webhook_retry_delays_ms)))
     runtime.subscribe(
-        Binding(Queue.WEBHOOK_FORWARD, FORWARD_KEYS, delays_ms=tuple(sorted(set(delays_ms)))),
-        parse_event,
-        forwarder.handle,
+        Binding(Queue.WEBHOOK_FORWARD, FORWARD_KEYS, delays_ms=delays),
+        *by_type(
+            {
+                MessageReceived: forwarder.on_message_received,
+                MessageStatus: forwarder.forward,
+                SessionStatusChanged: forwarder.forward,
+            }
+        ),
     )

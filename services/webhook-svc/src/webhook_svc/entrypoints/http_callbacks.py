@@ -5,30 +5,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 from pydantic import TypeAdapter, ValidationError
-from pymongo.errors import PyMongoError
 from wagate_contracts.values import ProviderName
 from wagate_platform.errors import ApiError
 
 from webhook_svc.adapters.generic import GenericBatch, GenericStatus
-from webhook_svc.adapters.marks import StorageError
 from webhook_svc.domain.inbound import CallbackItem, InvalidPayload
 from webhook_svc.domain.signatures import matches
-from webhook_svc.service.callbacks import CallbackSource, Verifier
-from webhook_svc.service.ingest import BrokerUnavailable, Ingestor
+from webhook_svc.entrypoints.schemas import IngestAnswer
+from webhook_svc.service.callbacks import Verifier
+from webhook_svc.service.container import Container
 from webhook_svc.service.metrics import CALLBACK_REJECTED
-from webhook_svc.settings import WebhookSettings
 
 _BATCH = TypeAdapter(GenericBatch | list[GenericStatus])
 
 
-def callbacks_router(
-    settings: WebhookSettings,
-    ingestor: Ingestor,
-    sources: dict[str, CallbackSource],
-    generic: Verifier,
-) -> APIRouter:
+def callbacks_router(container: Container) -> APIRouter:
+    settings, ingestor = container.settings, container.ingestor
+    sources, generic = container.callback_sources, container.generic_verifier
     router = APIRouter(tags=["provider callbacks"])
     limit = settings.max_body_bytes
     verify_token = settings.meta_verify_token.get_secret_value()
@@ -44,30 +39,16 @@ def callbacks_router(
             CALLBACK_REJECTED.labels(name, "invalid_json").inc()
             raise ApiError(400, "invalid_json", "the body is not valid JSON") from exc
 
-    async def ingest(name: str, provider: ProviderName, items: list[CallbackItem]) -> JSONResponse:
+    async def ingest(name: str, provider: ProviderName, items: list[CallbackItem]) -> IngestAnswer:
         try:
             result = await ingestor.ingest(provider, items)
-        except InvalidPayload as exc:
+        except InvalidPayload:
             CALLBACK_REJECTED.labels(name, "invalid_payload").inc()
-            raise ApiError(400, "invalid_payload", str(exc)[:500]) from exc
-        except BrokerUnavailable as exc:
-            raise ApiError(
-                503,
-                "broker_unavailable",
-                "events could not be published; retry later",
-                headers={"Retry-After": "5"},
-            ) from exc
-        except (StorageError, PyMongoError) as exc:
-            raise ApiError(
-                503,
-                "storage_unavailable",
-                "deduplication store unavailable; retry later",
-                headers={"Retry-After": "5"},
-            ) from exc
-        return JSONResponse(result.as_dict())
+            raise
+        return IngestAnswer(**result.as_dict())
 
-    @router.post("/v1/webhooks/{provider}")
-    async def provider_callback(provider: str, request: Request) -> JSONResponse:
+    @router.post("/v1/webhooks/{provider}", response_model=IngestAnswer)
+    async def provider_callback(provider: str, request: Request) -> IngestAnswer:
         """A provider's callback, in its own payload format and signature scheme."""
         source = sources.get(provider)
         if source is None:
@@ -75,12 +56,12 @@ def callbacks_router(
         data = await authenticated_json(request, provider, source.verify)
         try:
             items = source.parse(data)
-        except InvalidPayload as exc:
+        except InvalidPayload:
             CALLBACK_REJECTED.labels(provider, "invalid_payload").inc()
-            raise ApiError(400, "invalid_payload", str(exc)[:500]) from exc
+            raise
         return await ingest(provider, source.provider, items)
 
-    @router.get("/v1/webhooks/meta", response_class=PlainTextResponse)
+    @router.get("/v1/webhooks/meta", response_class=PlainTextResponse, response_model=str)
     async def meta_handshake(
         mode: Annotated[str, Query(alias="hub.mode")] = "",
         token: Annotated[str, Query(alias="hub.verify_token")] = "",
@@ -91,8 +72,8 @@ def callbacks_router(
             raise ApiError(403, "forbidden", "verification token mismatch")
         return PlainTextResponse(challenge)
 
-    @router.post("/v1/events/message")
-    async def generic_callback(request: Request) -> JSONResponse:
+    @router.post("/v1/events/message", response_model=IngestAnswer)
+    async def generic_callback(request: Request) -> IngestAnswer:
         """A generic status callback ``{user_id, session_id, message_id, to, status, ...}``."""
         data = await authenticated_json(request, "generic", generic)
         try:
@@ -101,8 +82,8 @@ def callbacks_router(
             raise RequestValidationError(exc.errors()) from exc
         return await ingest("generic", settings.provider, [status.to_item()])
 
-    @router.post("/v1/events/message/batch")
-    async def generic_batch(request: Request) -> JSONResponse:
+    @router.post("/v1/events/message/batch", response_model=IngestAnswer)
+    async def generic_batch(request: Request) -> IngestAnswer:
         """Several generic callbacks, as a list or ``{"events": [...]}``, in one pass."""
         data = await authenticated_json(request, "generic", generic)
         try:

@@ -8,10 +8,9 @@ from wagate_platform.netguard import UnsafeTarget, check_url
 from webhook_svc.adapters.configs import ConfigStore, WebhookConfig
 from webhook_svc.adapters.contacts import ContactStore
 from webhook_svc.adapters.deliveries import Delivery, DeliveryStore
+from webhook_svc.domain.errors import FailedDeliveryNotFound, UnsafeUrl, WebhookConfigNotFound
 from webhook_svc.service.directory import Directory
 from webhook_svc.service.forwarding import Forwarder
-
-__all__ = ["CustomerWebhooks", "UnsafeTarget"]
 
 
 class CustomerWebhooks:
@@ -31,8 +30,11 @@ class CustomerWebhooks:
         self._directory = directory
         self._allow_private = allow_private_targets
 
-    async def get(self, user_id: str) -> WebhookConfig | None:
-        return await self._configs.get(user_id)
+    async def get(self, user_id: str) -> WebhookConfig:
+        config = await self._configs.get(user_id)
+        if config is None:
+            raise WebhookConfigNotFound()
+        return config
 
     async def put(
         self,
@@ -42,27 +44,32 @@ class CustomerWebhooks:
         secret: str | None,
         window: int | None,
     ) -> WebhookConfig:
-        """Store the config; raises ``UnsafeTarget`` for a URL that is not http(s), does not
+        """Store the config; raises ``UnsafeUrl`` for a URL that is not http(s), does not
         resolve, or resolves to any non-public address (``wagate_platform.netguard``)."""
-        await check_url(url, allow_private=self._allow_private)
+        try:
+            await check_url(url, allow_private=self._allow_private)
+        except UnsafeTarget as exc:
+            raise UnsafeUrl(str(exc), url) from exc
         secret = secret or "whsec_" + secrets.token_urlsafe(32)
         config = await self._configs.put(user_id, url, events, secret, window)
         self._directory.apply_window(user_id, window)
         return config
 
-    async def delete(self, user_id: str) -> bool:
+    async def delete(self, user_id: str) -> None:
         deleted = await self._configs.delete(user_id)
         self._directory.apply_window(user_id, None)
-        return deleted
+        if not deleted:
+            raise WebhookConfigNotFound()
 
     async def deliveries(self, user_id: str, status: str | None, limit: int) -> list[Delivery]:
         return await self._deliveries.list(user_id, status, limit)
 
-    async def retry(self, delivery_id: str, user_id: str) -> Delivery | None:
-        """Send a failed delivery again from its first attempt; None if not a failed one."""
+    async def retry(self, delivery_id: str, user_id: str) -> Delivery:
+        """Send a failed delivery again from its first attempt."""
         delivery = await self._deliveries.restart(delivery_id, user_id)
-        if delivery is not None:
-            await self._forwarder.retry_now(delivery)
+        if delivery is None:
+            raise FailedDeliveryNotFound()
+        await self._forwarder.retry_now(delivery)
         return delivery
 
     async def contacts(self, user_id: str, limit: int) -> list[Document]:

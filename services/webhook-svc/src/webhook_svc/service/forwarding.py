@@ -26,7 +26,7 @@ from webhook_svc.adapters.configs import ConfigStore
 from webhook_svc.adapters.deliveries import Delivery, DeliveryStore
 from webhook_svc.adapters.deliveries import DeliveryStatus as DeliveryState
 from webhook_svc.adapters.outbound import WebhookPoster
-from webhook_svc.domain.delivery import FORWARDED_EVENTS, delivery_id_for, next_delay_ms
+from webhook_svc.domain.delivery import delivery_id_for, next_delay_ms
 from webhook_svc.service.metrics import DELIVERIES
 
 log = get_logger(__name__)
@@ -54,11 +54,13 @@ class Forwarder:
         self._max_in_flight = max_in_flight_per_user
         self._in_flight: Counter[str] = Counter()
 
-    async def handle(self, event: Event, message: RabbitMessage) -> None:
-        if event.event_type not in FORWARDED_EVENTS:
-            return
-        if isinstance(event, MessageReceived) and event.deduplicated:
+    async def on_message_received(self, event: MessageReceived, message: RabbitMessage) -> None:
+        if event.deduplicated:
             return  # kept and counted, never forwarded
+        await self.forward(event, message)
+
+    async def forward(self, event: Event, message: RabbitMessage) -> None:
+        """Deliver (or schedule) one forwarded event to its user's webhook, if configured."""
         attempt = _int_header(message, ATTEMPT_HEADER, default=1)
         config = await self._configs.get(event.user_id)
         if config is None or (config.events and event.event_type not in config.events):

@@ -3,8 +3,9 @@
 Budget per callback request, batches included: one MongoDB round trip (all
 marks claimed in one bulk write) and one confirmation wait (every event
 published concurrently). Lookups come from the in-memory directory. If the
-broker does not confirm, the marks this request won are released and the
-caller answers 503 so that the provider's retry is processed.
+broker does not confirm, the marks this request won are released and
+``BrokerUnavailable`` is raised (a 503) so that the provider's retry is processed;
+if the marks cannot be written, ``StorageUnavailable``.
 
 Event ids are derived from the mark keys (UUIDv5), so an event republished
 after a partial failure carries the same id and consumers drop the repeat.
@@ -17,24 +18,22 @@ from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import ValidationError
+from pymongo.errors import PyMongoError
 from wagate_contracts import MessageReceived
 from wagate_contracts.envelope import Event
 from wagate_contracts.values import ProviderName
 from wagate_platform.logging import get_logger
 from wagate_platform.publisher import EventPublisher
 
-from webhook_svc.adapters.marks import Claim, MarkStore
-from webhook_svc.domain.inbound import CallbackItem, InvalidPayload, Unsupported
+from webhook_svc.adapters.marks import Claim, MarkStore, StorageError
+from webhook_svc.domain.errors import BrokerUnavailable, InvalidPayload, StorageUnavailable
+from webhook_svc.domain.inbound import CallbackItem, Unsupported
 from webhook_svc.service.directory import Directory
 from webhook_svc.service.events import EventFactory
 from webhook_svc.service.metrics import count_item
 
 log = get_logger(__name__)
 EVENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://wagate/webhook-svc/events")
-
-
-class BrokerUnavailable(RuntimeError):
-    """The events could not be handed to the broker; nothing was acknowledged."""
 
 
 @dataclass
@@ -96,7 +95,10 @@ class Ingestor:
             else:
                 plans.append(plan)
         claims = [claim for plan in plans for claim in plan.claims]
-        won = await self._marks.claim(claims, now)
+        try:
+            won = await self._marks.claim(claims, now)
+        except (StorageError, PyMongoError) as exc:
+            raise StorageUnavailable() from exc
         events: list[Event] = []
         position = 0
         for plan in plans:
@@ -145,8 +147,11 @@ class Ingestor:
             error_type=type(failures[0]).__name__,
             error=str(failures[0])[:300],
         )
-        await self._marks.release(claims, won, now)
-        raise BrokerUnavailable("the broker did not confirm the events")
+        try:
+            await self._marks.release(claims, won, now)
+        except PyMongoError as exc:
+            raise StorageUnavailable() from exc
+        raise BrokerUnavailable()
 
 
 def _now_ms() -> datetime:
