@@ -14,6 +14,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 from session_svc.adapters.rate_limiter import Verdict
 from session_svc.domain.errors import BillingUnreachable
+from session_svc.domain.session_document import SessionDocument
 from session_svc.domain.subscription import KnownPlan
 from wagate_contracts import SubscriptionCheck, SubscriptionChecked
 from wagate_contracts.envelope import Event
@@ -41,9 +42,19 @@ def _matches(doc: Doc, where: Mapping[str, Any]) -> bool:
     return all(_get(doc, k) == v for k, v in where.items())
 
 
+def _typed(doc: Doc | None) -> SessionDocument | None:
+    return None if doc is None else SessionDocument.from_mongo(copy.deepcopy(doc))
+
+
 class FakeSessions:
+    """Stores MongoDB's dicts (``docs``) and answers typed documents, like the repository."""
+
     def __init__(self) -> None:
         self.docs: dict[str, Doc] = {}
+
+    def _mine(self, user_id: str) -> list[Doc]:
+        mine = [d for d in self.docs.values() if d["user_id"] == user_id]
+        return sorted(mine, key=lambda d: d["created_at"])
 
     def _check_unique(self, doc: Doc) -> None:
         for other in self.docs.values():
@@ -54,23 +65,27 @@ class FakeSessions:
             if other.get("is_default") and doc.get("is_default"):
                 raise DuplicateKeyError("E11000 user_one_default")
 
-    async def insert(self, doc: Doc, session: Any = None) -> None:
-        self._check_unique(doc)
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
+    async def insert(self, doc: SessionDocument, session: Any = None) -> None:
+        stored = doc.to_mongo()
+        self._check_unique(stored)
+        self.docs[doc.id] = stored
 
-    async def get(self, session_id: str, session: Any = None) -> Doc | None:
-        return copy.deepcopy(self.docs.get(session_id))
+    async def get(self, session_id: str, session: Any = None) -> SessionDocument | None:
+        return _typed(self.docs.get(session_id))
 
-    async def owned(self, user_id: str, session_id: str, session: Any = None) -> Doc | None:
+    async def owned(
+        self, user_id: str, session_id: str, session: Any = None
+    ) -> SessionDocument | None:
         doc = self.docs.get(session_id)
-        return copy.deepcopy(doc) if doc and doc["user_id"] == user_id else None
+        return _typed(doc) if doc and doc["user_id"] == user_id else None
 
-    async def of_user(self, user_id: str, session: Any = None) -> list[Doc]:
-        mine = [d for d in self.docs.values() if d["user_id"] == user_id]
-        return copy.deepcopy(sorted(mine, key=lambda d: d["created_at"]))
+    async def of_user(self, user_id: str, session: Any = None) -> list[SessionDocument]:
+        return [SessionDocument.from_mongo(copy.deepcopy(d)) for d in self._mine(user_id)]
 
-    async def owned_many(self, user_id: str, ids: Sequence[str], session: Any = None) -> list[Doc]:
-        return [d for d in await self.of_user(user_id) if d["_id"] in ids]
+    async def owned_many(
+        self, user_id: str, ids: Sequence[str], session: Any = None
+    ) -> list[SessionDocument]:
+        return [d for d in await self.of_user(user_id) if d.id in ids]
 
     async def name_taken(self, user_id: str, name: str, except_id: str | None = None) -> bool:
         return any(
@@ -83,7 +98,7 @@ class FakeSessions:
 
     async def update(
         self, session_id: str, fields: Doc, session: Any = None, where: Doc | None = None
-    ) -> Doc | None:
+    ) -> SessionDocument | None:
         doc = self.docs.get(session_id)
         if doc is None or not _matches(doc, where or {}):
             return None
@@ -92,7 +107,7 @@ class FakeSessions:
             _set(changed, path, value)
         self._check_unique(changed)
         self.docs[session_id] = changed
-        return copy.deepcopy(changed)
+        return _typed(changed)
 
     async def make_default(self, user_id: str, session_id: str, session: Any = None) -> None:
         for doc in self.docs.values():
@@ -104,8 +119,8 @@ class FakeSessions:
             if sid in self.docs and self.docs[sid]["user_id"] == user_id:
                 del self.docs[sid]
 
-    async def promote_oldest(self, user_id: str, session: Any = None) -> Doc | None:
-        mine = await self.of_user(user_id)
+    async def promote_oldest(self, user_id: str, session: Any = None) -> SessionDocument | None:
+        mine = self._mine(user_id)
         if not mine or any(d.get("is_default") for d in mine):
             return None
         return await self.update(mine[0]["_id"], {"is_default": True})
@@ -377,7 +392,7 @@ class FakeTopology:
 
 
 def session_doc(user_id: str, session_id: str, **fields: Any) -> Doc:
-    """A stored session as ``CreateSession`` writes it."""
+    """A stored session as ``CreateSession`` writes it (MongoDB's dict)."""
     return {
         "_id": session_id,
         "user_id": user_id,

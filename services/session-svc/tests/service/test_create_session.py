@@ -34,11 +34,11 @@ def _allowed(w: World) -> None:
 async def test_first_session_is_the_default_and_is_announced(world: World):
     _allowed(world)
     doc = await _create(world)(ANN, "main", False, None)
-    assert doc["is_default"] is True
-    assert doc["name"] == "main"
-    assert doc["status"] == "created"
-    assert doc["provider"] == "sandbox"
-    assert doc["created_at"] == world.now
+    assert doc.is_default is True
+    assert doc.name == "main"
+    assert doc.status == "created"
+    assert doc.provider == "sandbox"
+    assert doc.created_at == world.now
     assert world.uow.types() == ["SessionCreated"]
     assert world.audit.actions() == [("create", "success")]
     assert world.limiter.keys == ["create:ann"]
@@ -48,7 +48,7 @@ async def test_a_new_default_takes_over_from_the_old_one(world: World):
     _allowed(world)
     world.store("ann", "ses_old", is_default=True)
     doc = await _create(world)(ANN, None, True, None)
-    assert doc["is_default"] is True
+    assert doc.is_default is True
     assert world.sessions.docs["ses_old"]["is_default"] is False
     assert world.uow.types() == ["SessionCreated", "SessionUpdated"]
 

@@ -19,7 +19,7 @@ async def test_connect_creates_and_starts_at_the_provider(world: World):
     world.store("ann", "ses_a", user_disconnected=True)
     doc = await _lifecycle(world).connect(ANN, "ses_a")
     assert world.provider.calls == [("create", "ses_a"), ("start", "ses_a")]
-    assert (doc["status"], doc["user_disconnected"]) == ("scan_qr", False)
+    assert (doc.status, doc.user_disconnected) == ("scan_qr", False)
     assert world.uow.types() == ["SessionStatusChanged"]
     assert world.audit.actions() == [("connect", "success")]
 
@@ -52,7 +52,7 @@ async def test_disconnect_remembers_the_user_asked(world: World):
     world.store("ann", "ses_a", status="connected")
     world.provider.failures["stop"] = ProviderError("permanent", "not_found", "never made")
     doc = await _lifecycle(world).disconnect(ANN, "ses_a")
-    assert (doc["status"], doc["user_disconnected"]) == ("disconnected", True)
+    assert (doc.status, doc.user_disconnected) == ("disconnected", True)
 
 
 async def test_disconnect_all_reports_failures_and_stops_the_rest(world: World):

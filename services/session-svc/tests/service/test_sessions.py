@@ -27,7 +27,7 @@ async def test_overview_summarises_the_plan(world: World):
     world.plan("ann", max_sessions=3)
     world.store("ann", "ses_a")
     docs, summary, plan = await _sessions(world).overview("ann")
-    assert [d["_id"] for d in docs] == ["ses_a"]
+    assert [d.id for d in docs] == ["ses_a"]
     assert (summary.sessions_used, summary.sessions_remaining) == (1, 2)
     assert plan is not None
     assert plan.max_sessions == 3
@@ -45,7 +45,7 @@ async def test_rename_and_limit_are_written_audited_and_announced(world: World):
     world.plan("ann", daily_cap=100)
     world.store("ann", "ses_a")
     doc = await _sessions(world).update(ANN, "ses_a", "new", 50)
-    assert (doc["name"], doc["daily_limit"], doc["updated_at"]) == ("new", 50, world.now)
+    assert (doc.name, doc.daily_limit, doc.updated_at) == ("new", 50, world.now)
     assert world.uow.types() == ["SessionUpdated"]
     assert world.audit.entries[0]["details"] == {"fields": ["daily_limit", "name"]}
 
@@ -63,14 +63,14 @@ async def test_limit_above_the_plan_is_refused_and_unset_leaves_it(world: World)
     with pytest.raises(DailyLimitExceedsPlan):
         await _sessions(world).update(ANN, "ses_a", None, 11)
     doc = await _sessions(world).update(ANN, "ses_a", "x", UNSET)
-    assert doc["daily_limit"] == 5
+    assert doc.daily_limit == 5
 
 
 async def test_make_default_announces_both_changed_sessions(world: World):
     world.store("ann", "ses_a", is_default=True)
     world.store("ann", "ses_b")
     doc = await _sessions(world).make_default(ANN, "ses_b")
-    assert doc["is_default"] is True
+    assert doc.is_default is True
     assert [e.session_id for e in world.uow.published] == ["ses_a", "ses_b"]
 
 

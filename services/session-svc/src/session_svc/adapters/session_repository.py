@@ -13,6 +13,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 from wagate_platform.mongo import CollectionIndexes, Document
 
+from session_svc.domain.session_document import SessionDocument
+
 SESSIONS = "sessions"
 NAME_INDEX = "user_name_unique"
 DEFAULT_INDEX = "user_one_default"
@@ -33,6 +35,10 @@ SESSION_INDEXES = CollectionIndexes(
 Session = AsyncClientSession | None
 
 
+def _typed(doc: Document | None) -> SessionDocument | None:
+    return None if doc is None else SessionDocument.from_mongo(doc)
+
+
 def violated_index(exc: DuplicateKeyError) -> str:
     """Which unique index a duplicate-key error came from."""
     details = exc.details or {}
@@ -44,30 +50,31 @@ class SessionRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._sessions = db[SESSIONS]
 
-    async def insert(self, doc: Document, session: Session = None) -> None:
-        await self._sessions.insert_one(doc, session=session)
+    async def insert(self, doc: SessionDocument, session: Session = None) -> None:
+        await self._sessions.insert_one(doc.to_mongo(), session=session)
 
-    async def get(self, session_id: str, session: Session = None) -> Document | None:
-        return await self._sessions.find_one({"_id": session_id}, session=session)
+    async def get(self, session_id: str, session: Session = None) -> SessionDocument | None:
+        return _typed(await self._sessions.find_one({"_id": session_id}, session=session))
 
     async def owned(
         self, user_id: str, session_id: str, session: Session = None
-    ) -> Document | None:
-        return await self._sessions.find_one(
+    ) -> SessionDocument | None:
+        found = await self._sessions.find_one(
             {"_id": session_id, "user_id": user_id}, session=session
         )
+        return _typed(found)
 
-    async def of_user(self, user_id: str, session: Session = None) -> list[Document]:
+    async def of_user(self, user_id: str, session: Session = None) -> list[SessionDocument]:
         cursor = self._sessions.find({"user_id": user_id}, session=session).sort("created_at", 1)
-        return [doc async for doc in cursor]
+        return [SessionDocument.from_mongo(doc) async for doc in cursor]
 
     async def owned_many(
         self, user_id: str, ids: Sequence[str], session: Session = None
-    ) -> list[Document]:
+    ) -> list[SessionDocument]:
         cursor = self._sessions.find(
             {"user_id": user_id, "_id": {"$in": list(ids)}}, session=session
         )
-        return [doc async for doc in cursor]
+        return [SessionDocument.from_mongo(doc) async for doc in cursor]
 
     async def name_taken(self, user_id: str, name: str, except_id: str | None = None) -> bool:
         query: Document = {"user_id": user_id, "name": name}
@@ -87,14 +94,16 @@ class SessionRepository:
         fields: Document,
         session: Session = None,
         where: Document | None = None,
-    ) -> Document | None:
-        """Set ``fields`` on the session (if it still matches ``where``); the doc after."""
-        return await self._sessions.find_one_and_update(
+    ) -> SessionDocument | None:
+        """Set ``fields`` (see ``changes``) on the session if it still matches ``where``;
+        the document after."""
+        after = await self._sessions.find_one_and_update(
             {"_id": session_id, **(where or {})},
             {"$set": fields},
             return_document=ReturnDocument.AFTER,
             session=session,
         )
+        return _typed(after)
 
     async def make_default(
         self, user_id: str, session_id: str, session: AsyncClientSession
@@ -115,17 +124,20 @@ class SessionRepository:
             {"user_id": user_id, "_id": {"$in": list(ids)}}, session=session
         )
 
-    async def promote_oldest(self, user_id: str, session: AsyncClientSession) -> Document | None:
+    async def promote_oldest(
+        self, user_id: str, session: AsyncClientSession
+    ) -> SessionDocument | None:
         """Make the oldest session the default if the user has sessions but no default."""
         if await self.has_default(user_id, session=session):
             return None
-        return await self._sessions.find_one_and_update(
+        promoted = await self._sessions.find_one_and_update(
             {"user_id": user_id},
             {"$set": {"is_default": True}},
             sort=[("created_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
             session=session,
         )
+        return _typed(promoted)
 
     async def set_groups(
         self,

@@ -1,7 +1,7 @@
 """session-svc REST routes for sessions and the audit log (thin: parse, authorise, call)."""
 
 import base64
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from wagate_platform.auth import Principal
@@ -16,6 +16,7 @@ from wagate_platform.domain_errors import (
     UpstreamFailed,
 )
 
+from session_svc.domain.session_document import SessionDocument
 from session_svc.entrypoints.http_groups import group_routes
 from session_svc.entrypoints.schemas import (
     AuditEntryOut,
@@ -59,16 +60,16 @@ def session_routes(container: Container) -> APIRouter:
     )
     audit, warning_ratio = container.audit, container.settings.daily_limit_warning_ratio
 
-    async def shown(user_id: str, doc: dict[str, Any]) -> SessionOut:
-        sent = await sessions.sent_today([doc["_id"]])
-        return SessionOut.of(doc, await sessions.plan(user_id), warning_ratio, sent[doc["_id"]])
+    async def shown(user_id: str, doc: SessionDocument) -> SessionOut:
+        sent = await sessions.sent_today([doc.id])
+        return SessionOut.of(doc, await sessions.plan(user_id), warning_ratio, sent[doc.id])
 
     @router.get("/sessions", response_model=SessionListOut)
     async def list_sessions(user: User) -> SessionListOut:
         docs, summary, plan = await sessions.overview(user.user_id)
-        sent = await sessions.sent_today([d["_id"] for d in docs])
+        sent = await sessions.sent_today([d.id for d in docs])
         return SessionListOut(
-            sessions=[SessionOut.of(d, plan, warning_ratio, sent[d["_id"]]) for d in docs],
+            sessions=[SessionOut.of(d, plan, warning_ratio, sent[d.id]) for d in docs],
             subscription=SummaryOut.of(summary),
         )
 

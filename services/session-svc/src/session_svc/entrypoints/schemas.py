@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from wagate_contracts import SessionStatus
 from wagate_platform.mongo import Document
 
+from session_svc.domain.session_document import SessionDocument
 from session_svc.domain.sessions import Health, effective_daily_limit, health
 from session_svc.domain.subscription import KnownPlan, Summary
 
@@ -68,23 +69,23 @@ class SessionOut(BaseModel):
 
     @classmethod
     def of(
-        cls, doc: Document, plan: KnownPlan | None, warning_ratio: float, sent_today: int
+        cls, doc: SessionDocument, plan: KnownPlan | None, warning_ratio: float, sent_today: int
     ) -> "SessionOut":
         cap = plan.daily_limit_per_session if plan else None
-        limit = effective_daily_limit(doc.get("daily_limit"), cap)
+        limit = effective_daily_limit(doc.daily_limit, cap)
         sent = sent_today
         return cls(
-            id=doc["_id"],
-            name=doc["name"],
-            status=doc["status"],
-            health=health(doc["status"], sent, limit, warning_ratio),
-            is_default=bool(doc.get("is_default")),
-            phone_number=doc.get("phone_number"),
+            id=doc.id,
+            name=doc.name,
+            status=doc.status,
+            health=health(doc.status, sent, limit, warning_ratio),
+            is_default=doc.is_default,
+            phone_number=doc.phone_number,
             daily_limit=limit,
             sent_today=sent,
-            group_ids=list(doc.get("group_ids", [])),
-            created_at=doc["created_at"],
-            last_active_at=doc.get("last_active_at"),
+            group_ids=list(doc.group_ids),
+            created_at=doc.created_at,
+            last_active_at=doc.last_active_at,
         )
 
 

@@ -9,7 +9,6 @@ from pymongo.errors import DuplicateKeyError
 from wagate_contracts import DenialReason, SubscriptionChecked
 from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
-from wagate_platform.mongo import Document
 from wagate_platform.unit_of_work import UnitOfWork
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry
@@ -30,6 +29,7 @@ from session_svc.domain.errors import (
     SessionNameTaken,
     SubscriptionInactive,
 )
+from session_svc.domain.session_document import SessionDocument, changes
 from session_svc.domain.sessions import exceeds_plan, generated_name, new_session_id
 from session_svc.service.ports import SlotBilling
 from session_svc.service.session_events import session_created, session_updated
@@ -58,7 +58,7 @@ class CreateSession:
 
     async def __call__(
         self, actor: Principal, name: str | None, is_default: bool, daily_limit: int | None
-    ) -> Document:
+    ) -> SessionDocument:
         user_id = actor.user_id
         verdict = await self._limiter.hit(f"create:{user_id}")
         if not verdict.allowed:
@@ -103,38 +103,34 @@ class CreateSession:
         name: str | None,
         is_default: bool,
         daily_limit: int | None,
-    ) -> tuple[Document, list[Event]]:
+    ) -> tuple[SessionDocument, list[Event]]:
         now = self._clock()
-        doc: Document = {
-            "_id": session_id,
-            "user_id": actor.user_id,
-            "name": name or generated_name(),
-            "status": "created",
-            "is_default": False,
-            "phone_number": None,
-            "daily_limit": daily_limit,
-            "group_ids": [],
-            "provider": self._provider_name,
-            "provider_session": session_id,
-            "user_disconnected": False,
-            "reconnect": {"epoch": None, "attempt": 0},
-            "created_at": now,
-            "updated_at": now,
-            "last_active_at": None,
-        }
+        doc = SessionDocument(
+            id=session_id,
+            user_id=actor.user_id,
+            name=name or generated_name(),
+            status="created",
+            provider=self._provider_name,
+            provider_session=session_id,
+            created_at=now,
+            updated_at=now,
+            daily_limit=daily_limit,
+        )
         for first_try in (True, False):
 
-            async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
+            async def work(
+                session: AsyncClientSession,
+            ) -> tuple[SessionDocument, list[Event]]:
                 events: list[Event] = []
                 default = is_default or not await self._sessions.has_default(
                     actor.user_id, session=session
                 )
                 if is_default:
                     for old in await self._sessions.of_user(actor.user_id, session=session):
-                        if old.get("is_default"):
-                            await self._sessions.update(old["_id"], {"is_default": False}, session)
-                            events.append(session_updated({**old, "is_default": False}))
-                created = {**doc, "is_default": default}
+                        if old.is_default:
+                            await self._sessions.update(old.id, changes(is_default=False), session)
+                            events.append(session_updated(old.but(is_default=False)))
+                created = doc.but(is_default=default)
                 await self._sessions.insert(created, session=session)
                 await self._audit.add(
                     [audit_entry(actor.user_id, actor, "create", "success", session_id)], session
@@ -146,7 +142,7 @@ class CreateSession:
             except DuplicateKeyError as exc:
                 if violated_index(exc) == DEFAULT_INDEX and first_try:
                     continue  # a concurrent first session became the default
-                raise SessionNameTaken(doc["name"]) from exc
+                raise SessionNameTaken(doc.name) from exc
             return created, events
         raise AssertionError("unreachable")
 

@@ -120,7 +120,7 @@ class Groups:
     async def _check_owned(
         self, user_id: str, session_ids: Sequence[str], session: AsyncClientSession
     ) -> None:
-        found = {d["_id"] for d in await self._sessions.owned_many(user_id, session_ids, session)}
+        found = {d.id for d in await self._sessions.owned_many(user_id, session_ids, session)}
         unknown = [s for s in session_ids if s not in found]
         if unknown:
             raise UnknownSessions(unknown)

@@ -20,6 +20,7 @@ from session_svc.adapters.audit_repository import AuditRepository, audit_entry
 from session_svc.adapters.session_repository import SessionRepository
 from session_svc.domain.clock import Clock, utc_now
 from session_svc.domain.errors import ProviderFailed, SessionNotFound, SessionNotReady
+from session_svc.domain.session_document import ReconnectStreak, SessionDocument, changes
 from session_svc.service.session_events import status_changed
 
 PROVIDER_CONCURRENCY = 8
@@ -45,11 +46,11 @@ class Lifecycle:
         self._hmac_key = hmac_key
         self._clock = clock
 
-    async def connect(self, actor: Principal, session_id: str) -> Document:
+    async def connect(self, actor: Principal, session_id: str) -> SessionDocument:
         doc = await self._owned(actor, session_id)
-        if doc["status"] == "connected":
+        if doc.status == "connected":
             return doc
-        name = doc["provider_session"]
+        name = doc.provider_session
         try:
             await self._provider.create(name, self._webhook_url, self._hmac_key)
             started = await self._provider.start(name)
@@ -59,16 +60,13 @@ class Lifecycle:
             )
             raise provider_failure(exc) from exc
         status: SessionStatus = "starting" if started.status == "disconnected" else started.status
-        fields: Document = {
-            "user_disconnected": False,
-            "reconnect": {"epoch": None, "attempt": 0},
-        }
+        fields = changes(user_disconnected=False, reconnect=ReconnectStreak())
         return await self._set_status([doc], status, actor, "connect", fields)
 
-    async def disconnect(self, actor: Principal, session_id: str) -> Document:
+    async def disconnect(self, actor: Principal, session_id: str) -> SessionDocument:
         doc = await self._owned(actor, session_id)
         try:
-            await self._stop(doc["provider_session"])
+            await self._stop(doc.provider_session)
         except ProviderError as exc:
             await self._audit.add(
                 [
@@ -83,13 +81,13 @@ class Lifecycle:
     async def disconnect_all(self, actor: Principal) -> tuple[list[str], list[dict[str, str]]]:
         """Stop every running session of the user; returns (disconnected, failures)."""
         sessions = await self._sessions.of_user(actor.user_id)
-        docs = [d for d in sessions if d["status"] not in IDLE_STATUSES]
+        docs = [d for d in sessions if d.status not in IDLE_STATUSES]
         gate = asyncio.Semaphore(PROVIDER_CONCURRENCY)
 
-        async def stop(doc: Document) -> ProviderError | None:
+        async def stop(doc: SessionDocument) -> ProviderError | None:
             async with gate:
                 try:
-                    await self._stop(doc["provider_session"])
+                    await self._stop(doc.provider_session)
                 except ProviderError as exc:
                     return exc
                 return None
@@ -97,22 +95,22 @@ class Lifecycle:
         results = await asyncio.gather(*(stop(d) for d in docs))
         stopped = [d for d, err in zip(docs, results, strict=True) if err is None]
         failures = [
-            {"id": d["_id"], "error": err.code}
+            {"id": d.id, "error": err.code}
             for d, err in zip(docs, results, strict=True)
             if err is not None
         ]
         if stopped:
             await self._set_status(stopped, "disconnected", actor, "disconnect_all", _user_stop())
-        return [d["_id"] for d in stopped], failures
+        return [d.id for d in stopped], failures
 
     async def qr(self, actor: Principal, session_id: str) -> QrCode:
         doc = await self._owned(actor, session_id)
         try:
-            return await self._provider.qr(doc["provider_session"])
+            return await self._provider.qr(doc.provider_session)
         except ProviderError as exc:
             raise provider_failure(exc) from exc
 
-    async def _owned(self, actor: Principal, session_id: str) -> Document:
+    async def _owned(self, actor: Principal, session_id: str) -> SessionDocument:
         doc = await self._sessions.owned(actor.user_id, session_id)
         if doc is None:
             raise SessionNotFound()
@@ -127,27 +125,27 @@ class Lifecycle:
 
     async def _set_status(
         self,
-        docs: list[Document],
+        docs: list[SessionDocument],
         status: SessionStatus,
         actor: Principal,
         action: str,
         fields: Document,
-    ) -> Document:
+    ) -> SessionDocument:
         now = self._clock()
 
-        async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
+        async def work(session: AsyncClientSession) -> tuple[SessionDocument, list[Event]]:
             events: list[Event] = []
             entries = []
-            last: Document | None = None
+            last: SessionDocument | None = None
             for doc in docs:
                 last = await self._sessions.update(
-                    doc["_id"], {**fields, "status": status, "updated_at": now}, session
+                    doc.id, {**fields, **changes(status=status, updated_at=now)}, session
                 )
                 if last is None:
                     continue
-                if doc["status"] != status:
-                    events.append(status_changed(last, doc["status"], reason=action))
-                entries.append(audit_entry(actor.user_id, actor, action, "success", doc["_id"]))
+                if doc.status != status:
+                    events.append(status_changed(last, doc.status, reason=action))
+                entries.append(audit_entry(actor.user_id, actor, action, "success", doc.id))
             await self._audit.add(entries, session)
             if last is None:
                 raise SessionNotFound()
@@ -164,4 +162,4 @@ def provider_failure(exc: ProviderError) -> DomainError:
 
 
 def _user_stop() -> Document:
-    return {"user_disconnected": True, "reconnect": {"epoch": None, "attempt": 0}}
+    return changes(user_disconnected=True, reconnect=ReconnectStreak())

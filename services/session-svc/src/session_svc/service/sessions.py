@@ -8,7 +8,6 @@ from pymongo.errors import DuplicateKeyError
 from wagate_contracts.envelope import Event
 from wagate_platform.auth import Principal
 from wagate_platform.logging import get_logger
-from wagate_platform.mongo import Document
 from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, SessionManager
 
@@ -20,6 +19,7 @@ from session_svc.adapters.session_repository import SessionRepository
 from session_svc.domain.calendar import day_key
 from session_svc.domain.clock import Clock, utc_now
 from session_svc.domain.errors import DailyLimitExceedsPlan, SessionNameTaken, SessionNotFound
+from session_svc.domain.session_document import SessionDocument, changes
 from session_svc.domain.sessions import exceeds_plan
 from session_svc.domain.subscription import KnownPlan, Summary, summarize
 from session_svc.service.session_events import session_deleted, session_updated
@@ -60,12 +60,14 @@ class Sessions:
         counts = await self._counts.of_day(session_ids, today)
         return {sid: counts.get(sid, 0) for sid in session_ids}
 
-    async def overview(self, user_id: str) -> tuple[list[Document], Summary, KnownPlan | None]:
+    async def overview(
+        self, user_id: str
+    ) -> tuple[list[SessionDocument], Summary, KnownPlan | None]:
         sessions = await self._sessions.of_user(user_id)
         plan = await self._plans.get(user_id)
         return sessions, summarize(plan, len(sessions), self._clock()), plan
 
-    async def get(self, user_id: str, session_id: str) -> Document:
+    async def get(self, user_id: str, session_id: str) -> SessionDocument:
         doc = await self._sessions.owned(user_id, session_id)
         if doc is None:
             raise SessionNotFound()
@@ -73,27 +75,28 @@ class Sessions:
 
     async def update(
         self, actor: Principal, session_id: str, name: str | None, daily_limit: Any = UNSET
-    ) -> Document:
+    ) -> SessionDocument:
         current = await self.get(actor.user_id, session_id)
-        fields: Document = {"updated_at": self._clock()}
-        if name is not None and name != current["name"]:
+        updates: dict[str, Any] = {}
+        if name is not None and name != current.name:
             if await self._sessions.name_taken(actor.user_id, name, except_id=session_id):
                 raise SessionNameTaken(name)
-            fields["name"] = name
+            updates["name"] = name
         if daily_limit is not UNSET:
             plan = await self._plans.get(actor.user_id)
             cap = plan.daily_limit_per_session if plan else None
             if exceeds_plan(daily_limit, cap):
                 raise DailyLimitExceedsPlan(daily_limit, cap)
-            fields["daily_limit"] = daily_limit
+            updates["daily_limit"] = daily_limit
+        fields = changes(updated_at=self._clock(), **updates)
 
-        async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
+        async def work(session: AsyncClientSession) -> tuple[SessionDocument, list[Event]]:
             doc = await self._sessions.update(
                 session_id, fields, session, where={"user_id": actor.user_id}
             )
             if doc is None:
                 raise SessionNotFound()
-            changed = sorted(k for k in fields if k != "updated_at")
+            changed = sorted(updates)
             entry = audit_entry(
                 actor.user_id, actor, "update", "success", session_id, fields=changed
             )
@@ -105,15 +108,15 @@ class Sessions:
         except DuplicateKeyError as exc:
             raise SessionNameTaken(str(name)) from exc
 
-    async def make_default(self, actor: Principal, session_id: str) -> Document:
+    async def make_default(self, actor: Principal, session_id: str) -> SessionDocument:
         await self.get(actor.user_id, session_id)
 
-        async def work(session: AsyncClientSession) -> tuple[Document, list[Event]]:
+        async def work(session: AsyncClientSession) -> tuple[SessionDocument, list[Event]]:
             before = await self._sessions.of_user(actor.user_id, session=session)
             await self._sessions.make_default(actor.user_id, session_id, session)
-            changed = [d for d in before if bool(d.get("is_default")) != (d["_id"] == session_id)]
+            changed = [d for d in before if d.is_default != (d.id == session_id)]
             events: list[Event] = [
-                session_updated({**d, "is_default": d["_id"] == session_id}) for d in changed
+                session_updated(d.but(is_default=d.id == session_id)) for d in changed
             ]
             entry = audit_entry(actor.user_id, actor, "set_default", "success", session_id)
             await self._audit.add([entry], session)
@@ -135,11 +138,13 @@ class Sessions:
         """Delete the user's sessions among ``ids``; returns (deleted, not found)."""
         wanted = list(dict.fromkeys(ids))
 
-        async def work(session: AsyncClientSession) -> tuple[list[Document], list[Event]]:
+        async def work(
+            session: AsyncClientSession,
+        ) -> tuple[list[SessionDocument], list[Event]]:
             docs = await self._sessions.owned_many(actor.user_id, wanted, session=session)
             if not docs:
                 return [], []
-            found = [d["_id"] for d in docs]
+            found = [d.id for d in docs]
             await self._sessions.delete_many(actor.user_id, found, session)
             await self._groups.drop_sessions(actor.user_id, found, session)
             events: list[Event] = [session_deleted(d) for d in docs]
@@ -152,8 +157,8 @@ class Sessions:
 
         docs = await self._uow.commit(work)
         for doc in docs:
-            await self._forget_at_provider(doc["provider_session"])
-        deleted = [d["_id"] for d in docs]
+            await self._forget_at_provider(doc.provider_session)
+        deleted = [d.id for d in docs]
         return deleted, [sid for sid in wanted if sid not in deleted]
 
     async def _forget_at_provider(self, provider_session: str) -> None:

@@ -23,6 +23,13 @@ from session_svc.adapters.audit_repository import SYSTEM, AuditRepository, audit
 from session_svc.adapters.session_repository import SessionRepository
 from session_svc.domain.clock import Clock, utc_now
 from session_svc.domain.reconnect import on_report
+from session_svc.domain.session_document import (
+    RECONNECT_ATTEMPT,
+    RECONNECT_EPOCH,
+    ReconnectStreak,
+    SessionDocument,
+    changes,
+)
 from session_svc.service.reconnect_timer import ReconnectDue, ReconnectTimers
 from session_svc.service.session_events import status_changed
 
@@ -74,109 +81,105 @@ class StatusTracker:
 
     async def _apply_once(self, session_id: str, report: SessionStatusReported) -> None:
         doc = await self._sessions.get(session_id)
-        if doc is None or doc["user_id"] != report.user_id:
+        if doc is None or doc.user_id != report.user_id:
             log.info("status_report_for_unknown_session", session=report.provider_session)
             return
-        last_report = doc.get("reported_at")
+        last_report = doc.reported_at
         if last_report is not None and report.reported_at < last_report:
             return  # an older report overtaken by a newer one
-        decision = on_report(doc["status"], report.status, bool(doc.get("user_disconnected")))
+        decision = on_report(doc.status, report.status, doc.user_disconnected)
         now = self._clock()
-        fields: Document = {"updated_at": now, "reported_at": report.reported_at}
+        fields = changes(updated_at=now, reported_at=report.reported_at)
         if report.phone_number:
-            fields["phone_number"] = report.phone_number
+            fields.update(changes(phone_number=report.phone_number))
         if decision.status == "connected":
-            fields.update(connected_at=now, last_active_at=now)
+            fields.update(changes(connected_at=now, last_active_at=now))
         if decision.start_reconnect:
             attempt = self._streak(doc, now)
             epoch = str(report.event_id)
-            fields["reconnect"] = {"epoch": epoch, "attempt": attempt}
+            fields.update(changes(reconnect=ReconnectStreak(epoch, attempt)))
             await self._timers.schedule(
                 ReconnectDue(
-                    session_id=doc["_id"], user_id=doc["user_id"], epoch=epoch, attempt=attempt + 1
+                    session_id=doc.id, user_id=doc.user_id, epoch=epoch, attempt=attempt + 1
                 )
             )
         if decision.status is not None:
-            fields["status"] = decision.status
+            fields.update(changes(status=decision.status))
 
         async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
             if not await self._inbox.first_time(report.event_id, session=session):
                 return None, []
             after = await self._sessions.update(
-                doc["_id"], fields, session, where={"status": doc["status"]}
+                doc.id, fields, session, where={"status": doc.status}
             )
             if after is None:
-                raise StatusRaced(doc["_id"])  # rolled back; decided again on a fresh read
+                raise StatusRaced(doc.id)  # rolled back; decided again on a fresh read
             if decision.status is None:
                 return None, []
             return None, [
-                status_changed(after, doc["status"], reason=f"provider: {report.raw_status}")
+                status_changed(after, doc.status, reason=f"provider: {report.raw_status}")
             ]
 
         await self._uow.commit(work)
 
-    def _streak(self, doc: Document, now: datetime) -> int:
+    def _streak(self, doc: SessionDocument, now: datetime) -> int:
         """Attempts already made in this streak: 0 after a connection that lasted."""
-        connected_at = doc.get("connected_at")
+        connected_at = doc.connected_at
         if connected_at is None or now - connected_at >= self._stable_after:
             return 0
-        return int(doc.get("reconnect", {}).get("attempt", 0))
+        return doc.reconnect.attempt
 
     async def on_timer(self, due: ReconnectDue) -> None:
         doc = await self._sessions.get(due.session_id)
-        if (
-            doc is None
-            or doc["status"] != "reconnecting"
-            or doc.get("reconnect", {}).get("epoch") != due.epoch
-        ):
+        if doc is None or doc.status != "reconnecting" or doc.reconnect.epoch != due.epoch:
             return  # reconnected, disconnected, deleted or superseded: a stale timer
         claim: Document = {
             "status": "reconnecting",
-            "reconnect.epoch": due.epoch,
-            "reconnect.attempt": due.attempt - 1,
+            RECONNECT_EPOCH: due.epoch,
+            RECONNECT_ATTEMPT: due.attempt - 1,
         }
         if self._timers.backoff.gives_up(due.attempt):
             await self._give_up(doc, due, claim)
             return
         await self._timers.schedule(due.model_copy(update={"attempt": due.attempt + 1}))
         claimed = await self._sessions.update(
-            due.session_id, {"reconnect.attempt": due.attempt}, where=claim
+            due.session_id, {RECONNECT_ATTEMPT: due.attempt}, where=claim
         )
         if claimed is None:
             return  # a duplicate timer: this attempt was already made
         await self._audit.add(
             [
                 audit_entry(
-                    doc["user_id"],
+                    doc.user_id,
                     SYSTEM,
                     "reconnect",
                     "attempted",
-                    doc["_id"],
+                    doc.id,
                     attempt=due.attempt,
                 )
             ]
         )
         try:
-            await self._provider.start(doc["provider_session"])
+            await self._provider.start(doc.provider_session)
         except ProviderError as exc:
             log.warning(
-                "reconnect_attempt_failed", session=doc["_id"], attempt=due.attempt, code=exc.code
+                "reconnect_attempt_failed", session=doc.id, attempt=due.attempt, code=exc.code
             )
 
-    async def _give_up(self, doc: Document, due: ReconnectDue, claim: Document) -> None:
+    async def _give_up(self, doc: SessionDocument, due: ReconnectDue, claim: Document) -> None:
         attempts = due.attempt - 1
 
         async def work(session: AsyncClientSession) -> tuple[None, list[Event]]:
             after = await self._sessions.update(
-                doc["_id"],
-                {"status": "failed", "updated_at": self._clock()},
+                doc.id,
+                changes(status="failed", updated_at=self._clock()),
                 session,
                 where=claim,
             )
             if after is None:
                 return None, []
             entry = audit_entry(
-                doc["user_id"], SYSTEM, "reconnect", "failed", doc["_id"], attempts=attempts
+                doc.user_id, SYSTEM, "reconnect", "failed", doc.id, attempts=attempts
             )
             await self._audit.add([entry], session)
             reason = f"reconnect gave up after {attempts} attempts"
