@@ -2,13 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from wagate_platform.domain_errors import DomainError
-from wagate_platform.errors import not_found
 
 from sender_svc.domain.calendar import minute_window, now, seconds_to_next_window
+from sender_svc.domain.errors import MessageNotFound
 from sender_svc.domain.requests import CampaignRequest, SendMessageRequest
+from sender_svc.entrypoints.auth import CallerAuth
+from sender_svc.service.auth import Caller
 from sender_svc.service.container import Container
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
@@ -44,46 +46,58 @@ def build_routers(container: Container) -> list[APIRouter]:
 
 def sending_router(services: Container) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["sending"])
-    auth = services.auth
+    auth = CallerAuth(services.auth, services.settings.auth_jwt_secret.get_secret_value())
+    UserId = Annotated[str, Depends(auth.reader)]
+
+    # A send is counted only once its request is valid (as it always was): these
+    # dependencies take the route's body and headers, so FastAPI validates them first.
+    async def message_sender(
+        request: Request, body: SendMessageRequest, idempotency_key: IdempotencyKey = None
+    ) -> Caller:
+        return await auth.sender(request)
+
+    async def campaign_sender(request: Request, body: CampaignRequest) -> Caller:
+        return await auth.sender(request)
+
+    MessageSender = Annotated[Caller, Depends(message_sender)]
+    CampaignSender = Annotated[Caller, Depends(campaign_sender)]
 
     @router.post("/messages", status_code=202)
     async def send_message(
-        body: SendMessageRequest, request: Request, idempotency_key: IdempotencyKey = None
+        body: SendMessageRequest, caller: MessageSender, idempotency_key: IdempotencyKey = None
     ) -> JSONResponse:
         """Queue a message (202); it is sent by the dispatcher with session rotation."""
-        caller = await auth.sender(request)
         result = await services.accept(caller.user_id, body, idempotency_key)
         return JSONResponse(result, status_code=202)
 
     @router.post("/messages/direct")
-    async def send_direct(body: SendMessageRequest, request: Request) -> dict[str, Any]:
+    async def send_direct(body: SendMessageRequest, caller: MessageSender) -> dict[str, Any]:
         """Send now, bypassing the queue: the provider's answer, or 502 provider_error."""
-        caller = await auth.sender(request)
         return await services.direct(caller.user_id, body)
 
     @router.get("/messages/{message_id}")
-    async def get_message(message_id: str, request: Request) -> dict[str, Any]:
-        doc = await services.messages.get(await auth.user_id(request), message_id)
+    async def get_message(message_id: str, user_id: UserId) -> dict[str, Any]:
+        doc = await services.messages.get(user_id, message_id)
         if doc is None:
-            raise not_found("message")
+            raise MessageNotFound()
         return message_view(doc)
 
     @router.get("/messages")
     async def list_messages(
-        request: Request,
+        user_id: UserId,
         status: str | None = None,
         campaign_id: str | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 50,
     ) -> dict[str, Any]:
         docs = await services.messages.recent(
-            await auth.user_id(request), status=status, campaign_id=campaign_id, limit=limit
+            user_id, status=status, campaign_id=campaign_id, limit=limit
         )
         return {"messages": [message_view(d) for d in docs]}
 
     @router.get("/rate-limit")
-    async def rate_limit(request: Request) -> dict[str, Any]:
+    async def rate_limit(user_id: UserId) -> dict[str, Any]:
         """The caller's per-minute budget (this call does not count against it)."""
-        account = await services.accounts.find({"_id": await auth.user_id(request)})
+        account = await services.accounts.find({"_id": user_id})
         at = now()
         limit = account.subscription.rate_limit_per_minute if account else 0
         used = account.count if account and account.window == minute_window(at) else 0
@@ -96,27 +110,25 @@ def sending_router(services: Container) -> APIRouter:
         }
 
     @router.post("/campaigns", status_code=202, tags=["campaigns"])
-    async def create_campaign(body: CampaignRequest, request: Request) -> JSONResponse:
+    async def create_campaign(body: CampaignRequest, caller: CampaignSender) -> JSONResponse:
         """202 once the campaign and its recipients are stored; ``preparing`` meanwhile."""
-        caller = await auth.sender(request)
         return JSONResponse(await services.campaigns.create(caller.user_id, body), status_code=202)
 
     @router.get("/campaigns/{campaign_id}", tags=["campaigns"])
-    async def get_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
-        return await services.campaigns.get(await auth.user_id(request), campaign_id)
+    async def get_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
+        return await services.campaigns.get(user_id, campaign_id)
 
     @router.post("/campaigns/{campaign_id}/pause", tags=["campaigns"])
-    async def pause_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
-        return await services.campaigns.pause(await auth.user_id(request), campaign_id)
+    async def pause_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
+        return await services.campaigns.pause(user_id, campaign_id)
 
     @router.post("/campaigns/{campaign_id}/resume", tags=["campaigns"])
-    async def resume_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
-        return await services.campaigns.resume(await auth.user_id(request), campaign_id)
+    async def resume_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
+        return await services.campaigns.resume(user_id, campaign_id)
 
     @router.post("/campaigns/{campaign_id}/cancel", status_code=202, tags=["campaigns"])
-    async def cancel_campaign(campaign_id: str, request: Request) -> JSONResponse:
+    async def cancel_campaign(campaign_id: str, user_id: UserId) -> JSONResponse:
         """202 once nothing more can start sending; ``canceling`` until settled."""
-        canceled = await services.campaigns.cancel(await auth.user_id(request), campaign_id)
-        return JSONResponse(canceled, status_code=202)
+        return JSONResponse(await services.campaigns.cancel(user_id, campaign_id), status_code=202)
 
     return router

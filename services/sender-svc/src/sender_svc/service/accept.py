@@ -15,13 +15,13 @@ from typing import Any
 from uuid import uuid4
 
 from pymongo.errors import DuplicateKeyError
-from wagate_platform.errors import ApiError
 from wagate_platform.logging import get_correlation_id, get_logger
 from wagate_platform.mongo import Document
 from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import now_ms
+from sender_svc.domain.errors import InvalidPhoneNumber
 from sender_svc.domain.ids import message_id
 from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
 from sender_svc.service.events import requested_event
@@ -31,11 +31,11 @@ from sender_svc.service.pool_check import PoolCheck
 log = get_logger(__name__)
 
 
-def invalid_phone(exc: InvalidRecipient, field: str = "to") -> ApiError:
+def invalid_phone(exc: InvalidRecipient, field: str = "to") -> InvalidPhoneNumber:
     data: dict[str, Any] = {"field": field, "value": exc.value[:64]}
     if exc.index is not None:
         data["index"] = exc.index
-    return ApiError(422, "invalid_phone_number", str(exc), data)
+    return InvalidPhoneNumber(str(exc), data)
 
 
 def new_message_doc(

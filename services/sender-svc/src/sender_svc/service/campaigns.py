@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from wagate_contracts.message_content import MessageContent
-from wagate_platform.errors import ApiError, not_found
 from wagate_platform.logging import get_correlation_id
 from wagate_platform.mongo import Document
 
@@ -25,6 +24,12 @@ from sender_svc.adapters.campaign_messages import CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.adapters.recipient_chunks import RecipientChunks, chunked
 from sender_svc.domain.calendar import now, now_ms
+from sender_svc.domain.errors import (
+    CampaignNotFound,
+    InvalidCampaignState,
+    InvalidRenderedMessage,
+    TooManyRecipients,
+)
 from sender_svc.domain.ids import campaign_id
 from sender_svc.domain.requests import (
     CampaignRequest,
@@ -43,9 +48,7 @@ def rendered_for(content: MessageContent, recipient: Recipient, index: int) -> D
     try:
         return render(content, recipient.variables).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
-        raise ApiError(
-            422,
-            "validation_error",
+        raise InvalidRenderedMessage(
             f"recipients[{index}]: the message with its variables filled in is invalid",
             {
                 "field": f"recipients[{index}].variables",
@@ -66,9 +69,7 @@ class Campaigns:
 
     async def create(self, user_id: str, body: CampaignRequest) -> dict[str, Any]:
         if len(body.recipients) > self.max_recipients:
-            raise ApiError(
-                422,
-                "too_many_recipients",
+            raise TooManyRecipients(
                 f"at most {self.max_recipients} recipients",
                 {"max": self.max_recipients, "given": len(body.recipients)},
             )
@@ -118,7 +119,7 @@ class Campaigns:
     async def get(self, user_id: str, cid: str) -> dict[str, Any]:
         doc = await self.repo.get(user_id, cid)
         if doc is None:
-            raise not_found("campaign")
+            raise CampaignNotFound()
         return campaign_view(doc, await self.messages.progress(cid))
 
     async def pause(self, user_id: str, cid: str) -> dict[str, Any]:
@@ -146,12 +147,10 @@ class Campaigns:
             return doc
         current = await self.repo.get(user_id, cid)
         if current is None:
-            raise not_found("campaign")
+            raise CampaignNotFound()
         if current["status"] == to:
             return current
-        raise ApiError(
-            409,
-            "invalid_campaign_state",
+        raise InvalidCampaignState(
             f"a {current['status']} campaign cannot become {to}",
             {"status": current["status"]},
         )

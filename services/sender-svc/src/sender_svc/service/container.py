@@ -152,7 +152,7 @@ def build_container(runtime: ServiceRuntime, settings: SenderSettings) -> Contai
     )
     return Container(
         settings=settings,
-        auth=Authenticator(accounts, settings.auth_jwt_secret.get_secret_value()),
+        auth=Authenticator(accounts),
         accounts=accounts,
         messages=messages,
         accept=AcceptMessage(messages, runtime.publisher, outbox, check),

@@ -8,17 +8,20 @@ its ``message.sent`` / ``message.failed`` goes through the message outbox.
 from dataclasses import dataclass
 from typing import Any
 
-from wagate_platform.errors import ApiError
 from wagate_providers.base import ProviderError
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import day_key, now
+from sender_svc.domain.errors import NoSessionAvailable, ProviderRefused
 from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
 from sender_svc.service.accept import invalid_phone, new_message_doc
 from sender_svc.service.choice import WAIT, pool_of
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.service.events import requested_event
 from sender_svc.service.pool_check import PoolCheck
+
+NO_SESSION_RETRY_S = 60
+"""``Retry-After`` of a direct send no session can take now."""
 
 
 @dataclass
@@ -55,11 +58,8 @@ class DirectSend:
             pool, body.strategy, to, [], today, sticky=sticky, respect_pacing=False
         )
         if choice is None or choice == WAIT:
-            raise ApiError(
-                503,
-                "no_session_available",
-                "no connected session under its daily limit",
-                headers={"Retry-After": "60"},
+            raise NoSessionAvailable(
+                "no connected session under its daily limit", retry_after_s=NO_SESSION_RETRY_S
             )
         await self.messages.insert(doc)
         try:
@@ -74,9 +74,7 @@ class DirectSend:
                 choice.session_id,
                 [choice.session_id],
             )
-            raise ApiError(
-                502,
-                "provider_error",
+            raise ProviderRefused(
                 f"the provider refused the message: {exc.message}",
                 {
                     "id": doc["_id"],

@@ -16,9 +16,8 @@ A disconnected session of the caller is accepted: the message waits for it.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wagate_platform.errors import ApiError
-
 from sender_svc.adapters.session_lookup import SessionLookup
+from sender_svc.domain.errors import UnknownGroup, UnknownSession
 
 
 @dataclass
@@ -37,23 +36,17 @@ class PoolCheck:
             known = await self.lookup.groups_of(user_id, session_ids)
             missing = [s for s in dict.fromkeys(session_ids) if s not in known]
             if missing:
-                raise ApiError(
-                    422,
-                    "unknown_session",
+                raise UnknownSession(
                     f"not one of your sessions: {', '.join(missing)[:200]}",
                     {"field": field, "session_ids": missing},
                 )
             if group_id and not any(group_id in groups for groups in known.values()):
-                raise ApiError(
-                    422,
-                    "unknown_group",
+                raise UnknownGroup(
                     f"none of the given sessions is in group {group_id}",
                     {"field": "group_id", "group_id": group_id},
                 )
         elif group_id and not await self.lookup.has_group(user_id, group_id):
-            raise ApiError(
-                422,
-                "unknown_group",
+            raise UnknownGroup(
                 f"no session of yours is in group {group_id}",
                 {"field": "group_id", "group_id": group_id},
             )
