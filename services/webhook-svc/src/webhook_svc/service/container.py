@@ -29,6 +29,11 @@ from webhook_svc.settings import WebhookSettings
 @dataclass(frozen=True)
 class Container:
     settings: WebhookSettings
+    configs: ConfigStore
+    deliveries: DeliveryStore
+    contacts: ContactStore
+    projections: ProjectionStore
+    marks: MarkStore
     directory: Directory
     """Who owns a provider session or a sent message, in memory (the ingest path's lookups)."""
     directory_sync: DirectorySync
@@ -47,7 +52,7 @@ class Container:
 def build_container(runtime: ServiceRuntime, settings: WebhookSettings) -> Container:
     db = runtime.db
     configs, deliveries, contacts = ConfigStore(db), DeliveryStore(db), ContactStore(db)
-    projections = ProjectionStore(db)
+    projections, marks = ProjectionStore(db), MarkStore(db, settings.dedup_ttl_s)
     directory = Directory(settings.content_dedup_window_s, settings.message_cache_size)
     sync = DirectorySync(directory, projections, configs, settings.directory_refresh_s)
     poster = WebhookPoster(settings.webhook_timeout_s, settings.private_targets_allowed)
@@ -62,15 +67,15 @@ def build_container(runtime: ServiceRuntime, settings: WebhookSettings) -> Conta
     )
     return Container(
         settings=settings,
+        configs=configs,
+        deliveries=deliveries,
+        contacts=contacts,
+        projections=projections,
+        marks=marks,
         directory=directory,
         directory_sync=sync,
         poster=poster,
-        ingestor=Ingestor(
-            directory,
-            MarkStore(db, settings.dedup_ttl_s),
-            runtime.publisher,
-            settings.ingest_publish_timeout_s,
-        ),
+        ingestor=Ingestor(directory, marks, runtime.publisher, settings.ingest_publish_timeout_s),
         callback_sources=callback_sources(settings),
         generic_verifier=generic_verifier(settings),
         projector=Projector(
