@@ -3,17 +3,25 @@
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "session_svc_fakes", Path(__file__).with_name("fakes.py")
-)
-assert _spec is not None
-assert _spec.loader is not None
-fakes = importlib.util.module_from_spec(_spec)
-sys.modules["session_svc_fakes"] = fakes
-_spec.loader.exec_module(fakes)
+
+def _load(name: str, file: str) -> ModuleType:
+    """Import a sibling module by path (tests are imported with ``importlib``, not as a
+    package), under a name the test modules import it by."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_load("session_svc_fake_repositories", "fake_repositories.py")
+fakes = _load("session_svc_fakes", "fakes.py")
 
 
 @pytest.fixture
