@@ -51,7 +51,7 @@ def _status(message_id: str = "pm-1", status: str = "delivered") -> StatusUpdate
 
 
 def _ingestor(marks: FakeMarks, publisher: FakePublisher) -> Ingestor:
-    return Ingestor(Directory(300, 1000), marks, publisher, publish_timeout_s=1)
+    return Ingestor(Directory(300, 1000), marks, publisher, 1, lambda: AT)
 
 
 async def test_a_new_status_is_published_and_its_repeat_is_a_duplicate():

@@ -2,9 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from wagate_contracts.envelope import Event
+from wagate_contracts.envelope import Event, utc_now
 from wagate_platform.mongo import CollectionIndexes
 from wagate_platform.runtime import Hook, ServiceRuntime
 
@@ -31,10 +30,6 @@ class Container:
     indexes: list[CollectionIndexes]
     on_start: list[Hook]
     on_stop: list[Hook]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_container(runtime: ServiceRuntime, settings: StatsSettings) -> Container:

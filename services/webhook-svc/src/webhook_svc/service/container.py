@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from wagate_contracts.envelope import utc_now
 from wagate_platform.inbox import Inbox
 from wagate_platform.mongo import CollectionIndexes
 from wagate_platform.runtime import Hook, ServiceRuntime
@@ -75,7 +76,9 @@ def build_container(runtime: ServiceRuntime, settings: WebhookSettings) -> Conta
         directory=directory,
         directory_sync=sync,
         poster=poster,
-        ingestor=Ingestor(directory, marks, runtime.publisher, settings.ingest_publish_timeout_s),
+        ingestor=Ingestor(
+            directory, marks, runtime.publisher, settings.ingest_publish_timeout_s, utc_now
+        ),
         callback_sources=callback_sources(settings),
         generic_verifier=generic_verifier(settings),
         projector=Projector(

@@ -14,7 +14,7 @@ after a partial failure carries the same id and consumers drop the repeat.
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import ValidationError
@@ -74,14 +74,16 @@ class Ingestor:
         marks: MarkStore,
         publisher: EventPublisher,
         publish_timeout_s: float,
+        clock: Callable[[], datetime],
     ) -> None:
         self._factory = EventFactory(directory, publisher.producer, event_id_for)
         self._marks = marks
         self._publisher = publisher
         self._timeout = publish_timeout_s
+        self._clock = clock
 
     async def ingest(self, provider: ProviderName, items: Sequence[CallbackItem]) -> IngestResult:
-        now = _now_ms()
+        now = _to_ms(self._clock())
         result = IngestResult()
         plans: list[_Plan] = []
         for item in items:
@@ -154,9 +156,8 @@ class Ingestor:
         raise BrokerUnavailable()
 
 
-def _now_ms() -> datetime:
-    """Now, truncated to what MongoDB stores (milliseconds), so releases match exactly."""
-    now = datetime.now(UTC)
+def _to_ms(now: datetime) -> datetime:
+    """Truncated to what MongoDB stores (milliseconds), so releases match exactly."""
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
