@@ -3,17 +3,30 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
 from wagate_platform.domain_errors import DomainError
 
 from sender_svc.domain.calendar import minute_window, now, seconds_to_next_window
 from sender_svc.domain.errors import MessageNotFound
-from sender_svc.domain.requests import CampaignRequest, SendMessageRequest
 from sender_svc.entrypoints.auth import CallerAuth
+from sender_svc.entrypoints.schemas import (
+    CampaignAccepted,
+    CampaignDetail,
+    CampaignRequest,
+    CampaignState,
+    DirectSent,
+    MessageAccepted,
+    MessageList,
+    MessageView,
+    RateLimit,
+    SendMessageRequest,
+)
 from sender_svc.service.auth import Caller
 from sender_svc.service.container import Container
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+
+ERROR_STATUSES: dict[type[DomainError], int] = {}
+"""Statuses that differ from the platform's usual one for a kind (none today)."""
 
 
 def message_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -34,10 +47,6 @@ def message_view(doc: dict[str, Any]) -> dict[str, Any]:
             {"status": h["status"], "at": h["at"].isoformat()} for h in doc.get("history", [])
         ],
     }
-
-
-ERROR_STATUSES: dict[type[DomainError], int] = {}
-"""Statuses that differ from the platform's usual one for a kind (none today)."""
 
 
 def build_routers(container: Container) -> list[APIRouter]:
@@ -62,27 +71,26 @@ def sending_router(services: Container) -> APIRouter:
     MessageSender = Annotated[Caller, Depends(message_sender)]
     CampaignSender = Annotated[Caller, Depends(campaign_sender)]
 
-    @router.post("/messages", status_code=202)
+    @router.post("/messages", status_code=202, response_model=MessageAccepted)
     async def send_message(
         body: SendMessageRequest, caller: MessageSender, idempotency_key: IdempotencyKey = None
-    ) -> JSONResponse:
+    ) -> dict[str, Any]:
         """Queue a message (202); it is sent by the dispatcher with session rotation."""
-        result = await services.accept(caller.user_id, body, idempotency_key)
-        return JSONResponse(result, status_code=202)
+        return await services.accept(caller.user_id, body.command(), idempotency_key)
 
-    @router.post("/messages/direct")
+    @router.post("/messages/direct", response_model=DirectSent)
     async def send_direct(body: SendMessageRequest, caller: MessageSender) -> dict[str, Any]:
         """Send now, bypassing the queue: the provider's answer, or 502 provider_error."""
-        return await services.direct(caller.user_id, body)
+        return await services.direct(caller.user_id, body.command())
 
-    @router.get("/messages/{message_id}")
+    @router.get("/messages/{message_id}", response_model=MessageView)
     async def get_message(message_id: str, user_id: UserId) -> dict[str, Any]:
         doc = await services.messages.get(user_id, message_id)
         if doc is None:
             raise MessageNotFound()
         return message_view(doc)
 
-    @router.get("/messages")
+    @router.get("/messages", response_model=MessageList)
     async def list_messages(
         user_id: UserId,
         status: str | None = None,
@@ -94,7 +102,7 @@ def sending_router(services: Container) -> APIRouter:
         )
         return {"messages": [message_view(d) for d in docs]}
 
-    @router.get("/rate-limit")
+    @router.get("/rate-limit", response_model=RateLimit)
     async def rate_limit(user_id: UserId) -> dict[str, Any]:
         """The caller's per-minute budget (this call does not count against it)."""
         account = await services.accounts.find({"_id": user_id})
@@ -109,26 +117,33 @@ def sending_router(services: Container) -> APIRouter:
             "is_limited": limit > 0 and remaining == 0,
         }
 
-    @router.post("/campaigns", status_code=202, tags=["campaigns"])
-    async def create_campaign(body: CampaignRequest, caller: CampaignSender) -> JSONResponse:
+    @router.post("/campaigns", status_code=202, response_model=CampaignAccepted, tags=["campaigns"])
+    async def create_campaign(body: CampaignRequest, caller: CampaignSender) -> dict[str, Any]:
         """202 once the campaign and its recipients are stored; ``preparing`` meanwhile."""
-        return JSONResponse(await services.campaigns.create(caller.user_id, body), status_code=202)
+        return await services.campaigns.create(caller.user_id, body.command())
 
-    @router.get("/campaigns/{campaign_id}", tags=["campaigns"])
+    @router.get("/campaigns/{campaign_id}", response_model=CampaignDetail, tags=["campaigns"])
     async def get_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
         return await services.campaigns.get(user_id, campaign_id)
 
-    @router.post("/campaigns/{campaign_id}/pause", tags=["campaigns"])
+    @router.post("/campaigns/{campaign_id}/pause", response_model=CampaignState, tags=["campaigns"])
     async def pause_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
         return await services.campaigns.pause(user_id, campaign_id)
 
-    @router.post("/campaigns/{campaign_id}/resume", tags=["campaigns"])
+    @router.post(
+        "/campaigns/{campaign_id}/resume", response_model=CampaignState, tags=["campaigns"]
+    )
     async def resume_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
         return await services.campaigns.resume(user_id, campaign_id)
 
-    @router.post("/campaigns/{campaign_id}/cancel", status_code=202, tags=["campaigns"])
-    async def cancel_campaign(campaign_id: str, user_id: UserId) -> JSONResponse:
+    @router.post(
+        "/campaigns/{campaign_id}/cancel",
+        status_code=202,
+        response_model=CampaignState,
+        tags=["campaigns"],
+    )
+    async def cancel_campaign(campaign_id: str, user_id: UserId) -> dict[str, Any]:
         """202 once nothing more can start sending; ``canceling`` until settled."""
-        return JSONResponse(await services.campaigns.cancel(user_id, campaign_id), status_code=202)
+        return await services.campaigns.cancel(user_id, campaign_id)
 
     return router

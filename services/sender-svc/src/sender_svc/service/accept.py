@@ -21,9 +21,10 @@ from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import now_ms
+from sender_svc.domain.commands import SendCommand
 from sender_svc.domain.errors import InvalidPhoneNumber
 from sender_svc.domain.ids import message_id
-from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
+from sender_svc.domain.recipients import InvalidRecipient, normalize_recipient
 from sender_svc.service.events import requested_event
 from sender_svc.service.outbox import REQUESTED, MessageOutbox
 from sender_svc.service.pool_check import PoolCheck
@@ -94,7 +95,7 @@ class AcceptMessage:
     check: PoolCheck
 
     async def __call__(
-        self, user_id: str, body: SendMessageRequest, idem_key: str | None
+        self, user_id: str, body: SendCommand, idem_key: str | None
     ) -> dict[str, Any]:
         try:
             to = normalize_recipient(body.to)
@@ -106,7 +107,7 @@ class AcceptMessage:
         doc = new_message_doc(
             user_id,
             to,
-            body.content().model_dump(mode="json", exclude_none=True),
+            body.content.model_dump(mode="json", exclude_none=True),
             at=at,
             session_ids=pinned,
             group_id=body.group_id,

@@ -24,6 +24,7 @@ from sender_svc.adapters.campaign_messages import CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.adapters.recipient_chunks import RecipientChunks, chunked
 from sender_svc.domain.calendar import now, now_ms
+from sender_svc.domain.commands import CampaignCommand, CampaignRecipient
 from sender_svc.domain.errors import (
     CampaignNotFound,
     InvalidCampaignState,
@@ -31,19 +32,13 @@ from sender_svc.domain.errors import (
     TooManyRecipients,
 )
 from sender_svc.domain.ids import campaign_id
-from sender_svc.domain.requests import (
-    CampaignRequest,
-    InvalidRecipient,
-    Recipient,
-    normalize_recipient,
-    render,
-)
+from sender_svc.domain.recipients import InvalidRecipient, normalize_recipient, render
 from sender_svc.service.accept import invalid_phone
 from sender_svc.service.campaign_view import campaign_view
 from sender_svc.service.pool_check import PoolCheck
 
 
-def rendered_for(content: MessageContent, recipient: Recipient, index: int) -> Document:
+def rendered_for(content: MessageContent, recipient: CampaignRecipient, index: int) -> Document:
     """The message for one recipient; a filled-in text that breaks a limit is a 422."""
     try:
         return render(content, recipient.variables).model_dump(mode="json", exclude_none=True)
@@ -67,18 +62,17 @@ class Campaigns:
     max_recipients: int
     chunk_size: int
 
-    async def create(self, user_id: str, body: CampaignRequest) -> dict[str, Any]:
+    async def create(self, user_id: str, body: CampaignCommand) -> dict[str, Any]:
         if len(body.recipients) > self.max_recipients:
             raise TooManyRecipients(
                 f"at most {self.max_recipients} recipients",
                 {"max": self.max_recipients, "given": len(body.recipients)},
             )
-        content = body.message.content()
+        content = body.content
         template = content.model_dump(mode="json", exclude_none=True)
         entries: list[Document] = []
         sizes: list[int] = []
-        for index, given in enumerate(body.recipients):
-            recipient = given if isinstance(given, Recipient) else Recipient(to=given)
+        for index, recipient in enumerate(body.recipients):
             try:
                 entry: Document = {"to": normalize_recipient(recipient.to, index)}
             except InvalidRecipient as exc:

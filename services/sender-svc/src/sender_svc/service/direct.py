@@ -12,8 +12,9 @@ from wagate_providers.base import ProviderError
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import day_key, now
+from sender_svc.domain.commands import SendCommand
 from sender_svc.domain.errors import NoSessionAvailable, ProviderRefused
-from sender_svc.domain.requests import InvalidRecipient, SendMessageRequest, normalize_recipient
+from sender_svc.domain.recipients import InvalidRecipient, normalize_recipient
 from sender_svc.service.accept import invalid_phone, new_message_doc
 from sender_svc.service.choice import WAIT, pool_of
 from sender_svc.service.dispatch import Dispatcher
@@ -30,14 +31,14 @@ class DirectSend:
     dispatcher: Dispatcher
     check: PoolCheck
 
-    async def __call__(self, user_id: str, body: SendMessageRequest) -> dict[str, Any]:
+    async def __call__(self, user_id: str, body: SendCommand) -> dict[str, Any]:
         try:
             to = normalize_recipient(body.to)
         except InvalidRecipient as exc:
             raise invalid_phone(exc) from exc
         await self.check(user_id, [body.session_id] if body.session_id else [], body.group_id)
         at = now()
-        content = body.content()
+        content = body.content
         doc = new_message_doc(
             user_id,
             to,
