@@ -32,7 +32,19 @@ class Inbox:
         return f"{self._consumer}:{event_id}"
 
     async def first_time(self, event_id: object, session: AsyncClientSession | None = None) -> bool:
-        """True the first time ``event_id`` is seen by this consumer, False after."""
+        """True the first time ``event_id`` is seen by this consumer, False after.
+
+        Inside a transaction the marker is looked up first: a duplicate-key error there
+        would abort the whole transaction (and ``with_transaction`` would retry it for two
+        minutes), so a redelivery must be recognised before the insert. A concurrent first
+        delivery can still collide on the insert; its retried transaction then finds it.
+        """
+        if session is not None:
+            seen = await self._collection.find_one(
+                {"_id": self.key(event_id)}, {"_id": 1}, session=session
+            )
+            if seen is not None:
+                return False
         try:
             await self._collection.insert_one(
                 {"_id": self.key(event_id), "at": datetime.now(UTC)}, session=session
