@@ -1,32 +1,24 @@
 """webhook-svc's app: the runtime, the container, the entry points; nothing else."""
 
 from fastapi import FastAPI
-from wagate_platform.runtime import ServiceRuntime, build_service_app
+from wagate_platform.composition import ServiceParts, compose
 
 from webhook_svc.entrypoints import amqp, http
 from webhook_svc.service.container import build_container
 from webhook_svc.settings import WebhookSettings
 
-TITLE = "webhook-svc"
-DESCRIPTION = "Provider callbacks in (verified, deduplicated), customer webhooks out."
-DATABASE = "wagate_webhook"
+PARTS = ServiceParts(
+    title="webhook-svc",
+    description="Provider callbacks in (verified, deduplicated), customer webhooks out.",
+    database="wagate_webhook",
+    build_container=build_container,
+    register_consumers=amqp.register,
+    build_routers=http.build_routers,
+    error_statuses=http.ERROR_STATUSES,
+    uses_outbox=False,
+)
 
 
 def create_app(settings: WebhookSettings | None = None) -> FastAPI:
     """Build the app; nothing connects until its lifespan starts."""
-    settings = settings or WebhookSettings()
-    runtime = ServiceRuntime.create(settings, default_database=DATABASE)
-    container = build_container(runtime, settings)
-    amqp.register(runtime, container)
-    app = build_service_app(
-        runtime,
-        title=TITLE,
-        description=DESCRIPTION,
-        routers=http.build_routers(container),
-        indexes=container.indexes,
-        on_start=container.on_start,
-        on_stop=container.on_stop,
-        error_statuses=http.ERROR_STATUSES,
-    )
-    app.state.container = container
-    return app
+    return compose(settings or WebhookSettings(), PARTS)

@@ -1,0 +1,104 @@
+"""The shape every service keeps, checked by reading its code (no import, no run).
+
+- ``domain/``, ``service/`` and ``adapters/`` never import FastAPI or Starlette, nor the
+  platform's HTTP modules (errors at the edge: entry points map domain errors to HTTP);
+- no use case takes the whole ``ServiceRuntime``: its collaborators come from the
+  service's composition root (``service/container.py``);
+- one service never imports another.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = sorted(p for p in (ROOT / "services").glob("*-svc") if (p / "src").is_dir())
+INNER_LAYERS = ("domain", "service", "adapters")
+HTTP_MODULES = ("fastapi", "starlette", "wagate_platform.errors", "wagate_platform.http")
+COMPOSITION_ROOTS = {"container.py", "bootstrap.py"}
+
+
+def _package(service: Path) -> Path:
+    (package,) = [p for p in (service / "src").iterdir() if p.is_dir() and p.name.endswith("_svc")]
+    return package
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def _inner_files(service: Path) -> list[Path]:
+    package = _package(service)
+    return sorted(f for layer in INNER_LAYERS for f in (package / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_inner_layers_do_not_speak_http(service: Path):
+    offenders = [
+        f"{f.relative_to(ROOT)}: {name}"
+        for f in _inner_files(service)
+        for name in _imports(f)
+        if any(name == m or name.startswith(m + ".") for m in HTTP_MODULES)
+    ]
+    assert offenders == []
+
+
+def _takes_runtime(node: ast.AST) -> bool:
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    return any(
+        a.annotation is not None and "ServiceRuntime" in ast.unparse(a.annotation) for a in args
+    )
+
+
+def _dataclass_takes_runtime(node: ast.AST) -> bool:
+    if not isinstance(node, ast.ClassDef):
+        return False
+    fields = [s for s in node.body if isinstance(s, ast.AnnAssign)]
+    return any("ServiceRuntime" in ast.unparse(f.annotation) for f in fields)
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_no_use_case_takes_the_runtime(service: Path):
+    package = _package(service)
+    offenders = []
+    for f in sorted((package / "service").rglob("*.py")):
+        if f.name in COMPOSITION_ROOTS:
+            continue
+        tree = ast.parse(f.read_text(), filename=str(f))
+        for node in ast.walk(tree):
+            if _takes_runtime(node) or _dataclass_takes_runtime(node):
+                offenders.append(f"{f.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_a_service_never_imports_another(service: Path):
+    own = _package(service).name
+    others = {_package(s).name for s in SERVICES} - {own}
+    offenders = [
+        f"{f.relative_to(ROOT)}: {name}"
+        for f in sorted(_package(service).rglob("*.py"))
+        for name in _imports(f)
+        if name.split(".")[0] in others
+    ]
+    assert offenders == []
+
+
+def test_the_checks_see_every_service():
+    assert [s.name for s in SERVICES] == [
+        "billing-svc",
+        "sender-svc",
+        "session-svc",
+        "stats-svc",
+        "webhook-svc",
+    ]
