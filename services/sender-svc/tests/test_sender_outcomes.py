@@ -148,7 +148,7 @@ async def test_a_put_back_message_never_goes_back_to_a_session_it_tried(
     """The sessions tried travel in the delay queue's headers, not in a read of the message."""
     import json
 
-    from sender_svc.service.accept import new_message_doc
+    from sender_svc.domain.messages import new_message_doc
     from wagate_contracts.names import Queue
 
     async with sender_app() as (app, client):

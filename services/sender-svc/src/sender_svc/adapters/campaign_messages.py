@@ -17,6 +17,7 @@ from pymongo.errors import BulkWriteError
 from wagate_platform.mongo import Document
 
 from sender_svc.adapters.messages import MESSAGES, id_chunks
+from sender_svc.domain.messages import F
 
 CAMPAIGN_CANCELED = "campaign_canceled"
 CANCELED_ERROR: Document = {
@@ -44,24 +45,24 @@ class CampaignMessages:
         return await self._col.count_documents({"campaign_id": campaign_id, **conditions})
 
     async def next_held(self, campaign_id: str, limit: int) -> list[Document]:
-        query = {"campaign_id": campaign_id, "status": "queued", "held": True}
+        query = {"campaign_id": campaign_id, "status": "queued", F.HELD: True}
         cursor = self._col.find(query).sort("seq", ASCENDING).limit(limit)
         return [d async for d in cursor]
 
     async def unhold(self, ids: list[str], at: datetime) -> None:
         """Handed to the queue: pending publish until the broker confirmed."""
-        sets = {"held": False, "requested_pending": True, "requested_at": at}
+        sets = {F.HELD: False, F.REQUESTED_PENDING: True, "requested_at": at}
         for chunk in id_chunks(ids):
             await self._col.update_many(
-                {"_id": {"$in": chunk}, "held": True}, {"$set": {**sets, "next_attempt_at": at}}
+                {"_id": {"$in": chunk}, F.HELD: True}, {"$set": {**sets, "next_attempt_at": at}}
             )
 
     async def hold(self, campaign_id: str, ids: list[str] | None = None) -> None:
-        query: Document = {"campaign_id": campaign_id, "status": "queued", "held": False}
+        query: Document = {"campaign_id": campaign_id, "status": "queued", F.HELD: False}
         if ids is not None:
             query["_id"] = {"$in": ids}
         await self._col.update_many(
-            query, {"$set": {"held": True}, "$unset": {"requested_pending": ""}}
+            query, {"$set": {F.HELD: True}, "$unset": {F.REQUESTED_PENDING: ""}}
         )
 
     async def stop_in_flight(self, campaign_id: str) -> None:
@@ -69,8 +70,8 @@ class CampaignMessages:
         (``canceled`` and ``held`` are in the dispatcher's claim filter). Only the messages
         handed to the queue (at most the window) change: the rest were held already."""
         await self._col.update_many(
-            {"campaign_id": campaign_id, "status": "queued", "held": False},
-            {"$set": {"canceled": True, "held": True}, "$unset": {"requested_pending": ""}},
+            {"campaign_id": campaign_id, "status": "queued", F.HELD: False},
+            {"$set": {"canceled": True, F.HELD: True}, "$unset": {F.REQUESTED_PENDING: ""}},
         )
 
     async def fail_queued(self, campaign_id: str, at: datetime, limit: int) -> int:
@@ -82,7 +83,7 @@ class CampaignMessages:
         message leased by a dispatcher is left to it (it records its own outcome, or
         releases it and a later pass fails it here).
         """
-        free: Document = {"status": "queued", "lease_until": {"$not": {"$gt": at}}}
+        free: Document = {"status": "queued", F.LEASE_UNTIL: {"$not": {"$gt": at}}}
         cursor = self._col.find({"campaign_id": campaign_id, **free}, {"_id": 1}).limit(limit)
         ids = [d["_id"] async for d in cursor]
         for chunk in id_chunks(ids):
@@ -95,11 +96,11 @@ class CampaignMessages:
                         "status_at": at,
                         "failed_at": at,
                         "canceled": True,
-                        "held": True,
-                        "lease_until": None,
+                        F.HELD: True,
+                        F.LEASE_UNTIL: None,
                         "event_pending": {"at": at, "kind": CAMPAIGN_CANCELED},
                     },
-                    "$unset": {"requested_pending": ""},
+                    "$unset": {F.REQUESTED_PENDING: ""},
                     "$push": {"history": {"status": "failed", "at": at}},
                 },
             )

@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from wagate_platform.mongo import Document
 
 from sender_svc.adapters.messages import MESSAGES
+from sender_svc.domain.messages import F
 
 DISPATCH_LOST = "dispatch_lost"
 LOST_ERROR: Document = {
@@ -28,11 +29,11 @@ def lost_filter(cutoff: datetime, at: datetime) -> Document:
     return {
         "status": "queued",
         "next_attempt_at": {"$lte": cutoff},
-        "held": {"$ne": True},
+        F.HELD: {"$ne": True},
         "canceled": {"$ne": True},
         "direct": {"$ne": True},
-        "requested_pending": {"$ne": True},
-        "lease_until": {"$not": {"$gt": at}},
+        F.REQUESTED_PENDING: {"$ne": True},
+        F.LEASE_UNTIL: {"$not": {"$gt": at}},
     }
 
 
@@ -69,7 +70,7 @@ class LostMessages:
                 "_id": {"$in": ids},
                 "sweep_token": token,
                 "status": "queued",
-                "lease_until": {"$not": {"$gt": at}},
+                F.LEASE_UNTIL: {"$not": {"$gt": at}},
             },
             {
                 "$set": {

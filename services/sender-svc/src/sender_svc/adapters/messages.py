@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from wagate_contracts.values import DeliveryStatus
 from wagate_platform.mongo import CollectionIndexes, Document
 
+from sender_svc.domain.messages import F
 from sender_svc.domain.status import DELIVERED_OR_BETTER, replaceable_by
 
 MESSAGES = "messages"
@@ -32,13 +33,13 @@ MESSAGE_INDEXES = CollectionIndexes(
         IndexModel([("user_id", ASCENDING), ("to", ASCENDING), ("sent_at", DESCENDING)]),
         IndexModel([("provider_message_id", ASCENDING)], sparse=True),
         IndexModel([("campaign_id", ASCENDING), ("status", ASCENDING), ("seq", ASCENDING)]),
-        IndexModel([("requested_pending", ASCENDING), ("requested_at", ASCENDING)], sparse=True),
+        IndexModel([(F.REQUESTED_PENDING, ASCENDING), ("requested_at", ASCENDING)], sparse=True),
         IndexModel([("event_pending.at", ASCENDING)], sparse=True),
         IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),  # lost dispatch
         IndexModel(  # a campaign's messages handed to the queue (at most its window)
             [("campaign_id", ASCENDING)],
             name="campaign_in_flight",
-            partialFilterExpression={"held": False, "status": "queued"},
+            partialFilterExpression={F.HELD: False, "status": "queued"},
         ),
     ],
 )
@@ -107,20 +108,20 @@ class MessageRepository:
             {
                 "_id": message_id,
                 "status": "queued",
-                "held": {"$ne": True},
+                F.HELD: {"$ne": True},
                 "canceled": {"$ne": True},
-                "lease_until": {"$not": {"$gt": at}},
+                F.LEASE_UNTIL: {"$not": {"$gt": at}},
             },
             {
-                "$set": {"lease_until": until, "lease_owner": owner},
-                "$unset": {"requested_pending": ""},
+                "$set": {F.LEASE_UNTIL: until, F.LEASE_OWNER: owner},
+                "$unset": {F.REQUESTED_PENDING: ""},
             },
         )
         return result.matched_count == 1
 
     async def state(self, message_id: str) -> Document | None:
         return await self.col.find_one(
-            {"_id": message_id}, {"status": 1, "held": 1, "canceled": 1, "lease_until": 1}
+            {"_id": message_id}, {"status": 1, F.HELD: 1, "canceled": 1, F.LEASE_UNTIL: 1}
         )
 
     async def release(
@@ -128,10 +129,10 @@ class MessageRepository:
     ) -> None:
         """Give the lease back while the message waits on a delay queue until ``due``."""
         await self.col.update_one(
-            {"_id": message_id, "lease_owner": owner},
+            {"_id": message_id, F.LEASE_OWNER: owner},
             {
                 "$set": {
-                    "lease_until": None,
+                    F.LEASE_UNTIL: None,
                     "tried": tried,
                     "attempts": attempts,
                     "next_attempt_at": due,
@@ -160,7 +161,7 @@ class MessageRepository:
                         **{k: _lit(v) for k, v in fields.items()},
                         "status": {"$cond": [applies, new, "$status"]},
                         "history": {"$cond": [applies, entry, "$history"]},
-                        "lease_until": None,
+                        F.LEASE_UNTIL: None,
                         "event_pending": _lit({**event, "at": at}),
                     }
                 }
@@ -203,10 +204,10 @@ class MessageRepository:
 
     async def stale_requested(self, cutoff: datetime, limit: int) -> list[Document]:
         query = {
-            "requested_pending": True,
+            F.REQUESTED_PENDING: True,
             "requested_at": {"$lte": cutoff},
             "status": "queued",
-            "held": {"$ne": True},
+            F.HELD: {"$ne": True},
         }
         return [d async for d in self.col.find(query).limit(limit)]
 

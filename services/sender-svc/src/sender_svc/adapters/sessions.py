@@ -42,6 +42,18 @@ _NEW_COUNTERS = {
 }
 
 
+def under_cap(today: str) -> Document:
+    """The daily-cap rule, written once (claims and the pacing check both use it): the
+    session has no cap, or has not sent today yet, or has sent fewer than its cap today."""
+    return {
+        "$or": [
+            {"$eq": [{"$ifNull": ["$cap", None]}, None]},
+            {"$ne": ["$day", today]},
+            {"$lt": [{"$ifNull": ["$used", 0]}, "$cap"]},
+        ]
+    }
+
+
 @dataclass(frozen=True)
 class Pool:
     """Which of the user's sessions a message may use."""
@@ -104,13 +116,7 @@ class SessionRepository:
         query = pool.filter(exclude)
         if respect_pacing:
             query["next_free_at"] = {"$lte": at}
-        query["$expr"] = {
-            "$or": [
-                {"$eq": ["$cap", None]},
-                {"$ne": ["$day", today]},
-                {"$lt": ["$used", "$cap"]},
-            ]
-        }
+        query["$expr"] = under_cap(today)
         updates: Document = {
             "used": {"$cond": [{"$eq": ["$day", today]}, {"$add": ["$used", 1]}, 1]},
             "day": today,
@@ -160,11 +166,13 @@ class SessionRepository:
 
     async def is_waiting_only(self, session_id: str, today: str) -> bool:
         """Whether the session is connected and under its cap (so only its pacing blocks it)."""
-        doc = await self._col.find_one({"_id": session_id, "status": "connected"})
-        if doc is None or doc.get("deleted"):
-            return False
-        cap = doc.get("cap")
-        return cap is None or doc.get("day") != today or int(doc.get("used", 0)) < int(cap)
+        query = {
+            "_id": session_id,
+            "status": "connected",
+            "deleted": {"$ne": True},
+            "$expr": under_cap(today),
+        }
+        return await self._col.find_one(query, {"_id": 1}) is not None
 
     async def list_for(self, user_id: str) -> list[Document]:
         return [d async for d in self._col.find({"user_id": user_id, "deleted": {"$ne": True}})]

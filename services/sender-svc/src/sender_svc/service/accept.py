@@ -10,9 +10,7 @@ durably queued in MongoDB: the answer is still 202 and the relay sweep publishes
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
 from pymongo.errors import DuplicateKeyError
 from wagate_platform.logging import get_correlation_id, get_logger
@@ -23,7 +21,7 @@ from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import now_ms
 from sender_svc.domain.commands import SendCommand
 from sender_svc.domain.errors import InvalidPhoneNumber
-from sender_svc.domain.ids import message_id
+from sender_svc.domain.messages import new_message_doc
 from sender_svc.domain.recipients import InvalidRecipient, normalize_recipient
 from sender_svc.service.events import requested_event
 from sender_svc.service.outbox import REQUESTED, MessageOutbox
@@ -37,50 +35,6 @@ def invalid_phone(exc: InvalidRecipient, field: str = "to") -> InvalidPhoneNumbe
     if exc.index is not None:
         data["index"] = exc.index
     return InvalidPhoneNumber(str(exc), data)
-
-
-def new_message_doc(
-    user_id: str,
-    to: str,
-    content: dict[str, Any],
-    *,
-    at: datetime,
-    session_ids: list[str],
-    group_id: str | None,
-    strategy: str,
-    campaign_id: str | None = None,
-    seq: int | None = None,
-    idem_key: str | None = None,
-) -> Document:
-    doc: Document = {
-        "_id": message_id(),
-        "user_id": user_id,
-        "to": to,
-        "type": content["type"],
-        "content": content,
-        "session_ids": session_ids,
-        "group_id": group_id,
-        "strategy": strategy,
-        "campaign_id": campaign_id,
-        "status": "queued",
-        "history": [{"status": "queued", "at": at}],
-        "created_at": at,
-        "requested_at": at,
-        "requested_event_id": str(uuid4()),
-        "next_attempt_at": at,  # when a dispatch is due (see adapters/lost_messages.py)
-        "correlation_id": get_correlation_id(),
-        "lease_until": None,
-        "tried": [],
-        "attempts": 0,
-    }
-    if campaign_id is not None:
-        doc["seq"] = seq
-        doc["held"] = True
-    else:
-        doc["requested_pending"] = True
-    if idem_key is not None:
-        doc["idem_key"] = idem_key
-    return doc
 
 
 def accepted(doc: Document) -> dict[str, Any]:
@@ -113,6 +67,7 @@ class AcceptMessage:
             group_id=body.group_id,
             strategy=body.strategy,
             idem_key=idem_key,
+            correlation_id=get_correlation_id(),
         )
         try:
             await self.messages.insert(doc)

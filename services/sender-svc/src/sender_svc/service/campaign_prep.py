@@ -15,7 +15,7 @@ settle step (which waits for the preparation to end).
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from wagate_platform.logging import get_logger
+from wagate_platform.logging import get_correlation_id, get_logger
 from wagate_platform.mongo import Document
 from wagate_platform.periodic import PeriodicTask
 
@@ -24,7 +24,7 @@ from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.adapters.recipient_chunks import RecipientChunks
 from sender_svc.domain.calendar import now
 from sender_svc.domain.ids import campaign_message_id
-from sender_svc.service.accept import new_message_doc
+from sender_svc.domain.messages import new_message_doc
 from sender_svc.settings import SenderSettings
 
 log = get_logger(__name__)
@@ -85,9 +85,9 @@ class CampaignPreparer:
                 strategy=campaign["strategy"],
                 campaign_id=cid,
                 seq=seq,
+                correlation_id=campaign.get("correlation_id") or get_correlation_id(),
             )
             doc["_id"] = campaign_message_id(cid, seq)
-            doc["correlation_id"] = campaign.get("correlation_id") or doc["correlation_id"]
             docs.append(doc)
         return docs
 

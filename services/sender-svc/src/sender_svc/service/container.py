@@ -156,7 +156,7 @@ def build_container(runtime: ServiceRuntime, settings: SenderSettings) -> Contai
         accounts=accounts,
         messages=messages,
         accept=AcceptMessage(messages, runtime.publisher, outbox, check),
-        direct=DirectSend(messages, dispatcher, check),
+        direct=DirectSend(messages, dispatcher, check, settings.daily_timezone),
         dispatcher=dispatcher,
         receipts=FollowReceipts(messages, runtime.publisher, runtime.topology, settings),
         projections=Projections(accounts, sessions),

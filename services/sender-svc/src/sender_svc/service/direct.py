@@ -8,15 +8,17 @@ its ``message.sent`` / ``message.failed`` goes through the message outbox.
 from dataclasses import dataclass
 from typing import Any
 
+from wagate_platform.logging import get_correlation_id
 from wagate_providers.base import ProviderError
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import day_key, now
 from sender_svc.domain.commands import SendCommand
 from sender_svc.domain.errors import NoSessionAvailable, ProviderRefused
+from sender_svc.domain.messages import F, new_message_doc
 from sender_svc.domain.recipients import InvalidRecipient, normalize_recipient
-from sender_svc.service.accept import invalid_phone, new_message_doc
-from sender_svc.service.choice import WAIT, pool_of
+from sender_svc.service.accept import invalid_phone
+from sender_svc.service.choice import pool_of
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.service.events import requested_event
 from sender_svc.service.pool_check import PoolCheck
@@ -30,6 +32,7 @@ class DirectSend:
     messages: MessageRepository
     dispatcher: Dispatcher
     check: PoolCheck
+    timezone: str
 
     async def __call__(self, user_id: str, body: SendCommand) -> dict[str, Any]:
         try:
@@ -38,43 +41,29 @@ class DirectSend:
             raise invalid_phone(exc) from exc
         await self.check(user_id, [body.session_id] if body.session_id else [], body.group_id)
         at = now()
-        content = body.content
         doc = new_message_doc(
             user_id,
             to,
-            content.model_dump(mode="json", exclude_none=True),
+            body.content.model_dump(mode="json", exclude_none=True),
             at=at,
             session_ids=[body.session_id] if body.session_id else [],
             group_id=body.group_id,
             strategy=body.strategy,
+            correlation_id=get_correlation_id(),
         )
-        doc.pop("requested_pending")
+        doc.pop(F.REQUESTED_PENDING)
         doc["direct"] = True
         request = requested_event(doc, at)
-        d = self.dispatcher
-        today = day_key(at, d.settings.daily_timezone)
-        sticky = await d.chooser.sticky_session(user_id, to, body.strategy)
-        pool = pool_of(user_id, doc, None, None)
-        choice = await d.chooser.choose(
-            pool, body.strategy, to, [], today, sticky=sticky, respect_pacing=False
-        )
-        if choice is None or choice == WAIT:
+        today = day_key(at, self.timezone)
+        choice = await self.dispatcher.claim_now(request, pool_of(user_id, doc, None, None), today)
+        if choice is None:
             raise NoSessionAvailable(
                 "no connected session under its daily limit", retry_after_s=NO_SESSION_RETRY_S
             )
         await self.messages.insert(doc)
         try:
-            result = await d.provider.sender.send(choice.provider_session, to, content)
+            result = await self.dispatcher.send_claimed(request, choice, today)
         except ProviderError as exc:
-            await d.after_failure(choice, exc, today, body.strategy)
-            await d.record_failed(
-                request,
-                exc.code,
-                exc.message,
-                exc.kind != "permanent",
-                choice.session_id,
-                [choice.session_id],
-            )
             raise ProviderRefused(
                 f"the provider refused the message: {exc.message}",
                 {
@@ -84,13 +73,12 @@ class DirectSend:
                     "session_id": choice.session_id,
                 },
             ) from exc
-        await d.record_sent(request, choice, result.provider_message_id, [choice.session_id])
         return {
             "id": doc["_id"],
             "status": "sent",
             "to": to,
             "session_id": choice.session_id,
-            "provider": d.provider.name,
+            "provider": self.dispatcher.provider.name,
             "provider_message_id": result.provider_message_id,
             "provider_response": result.raw,
         }

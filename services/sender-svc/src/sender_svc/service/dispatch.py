@@ -18,14 +18,12 @@ back to an untried session; ``transient`` falls back too. No session is tried tw
 """
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from wagate_contracts.envelope import Event
 from wagate_contracts.events import MessageRequested
 from wagate_contracts.names import Queue
-from wagate_platform.faults import retry_through_outage
 from wagate_platform.logging import get_logger
 from wagate_platform.publisher import EventPublisher
 from wagate_platform.topology import Topology
@@ -33,12 +31,13 @@ from wagate_providers.base import ProviderError, SendResult
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
-from sender_svc.adapters.sessions import ClaimedSession, SessionRepository, cooldown
+from sender_svc.adapters.sessions import ClaimedSession, Pool, SessionRepository, cooldown
 from sender_svc.domain.calendar import day_key, now
+from sender_svc.domain.messages import F
 from sender_svc.domain.retry_headers import retry_headers
 from sender_svc.service.choice import WAIT, SessionChooser
-from sender_svc.service.events import failed_event, sent_event, stored
-from sender_svc.service.outbox import EVENT, MessageOutbox
+from sender_svc.service.outbox import MessageOutbox
+from sender_svc.service.outcomes import Outcomes
 from sender_svc.service.pools import PoolResolver
 from sender_svc.settings import SenderSettings
 
@@ -57,6 +56,10 @@ class Dispatcher:
     outbox: MessageOutbox
     settings: SenderSettings
     pools: PoolResolver
+    outcomes: Outcomes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outcomes = Outcomes(self.messages, self.publisher, self.outbox, self.provider.name)
 
     async def handle(self, event: MessageRequested, attempt: int, tried: list[str]) -> None:
         pool = await self.pools.pool_for(event)
@@ -89,20 +92,22 @@ class Dispatcher:
             except ProviderError as exc:
                 last_error = exc
                 tried.append(choice.session_id)
-                await self.after_failure(choice, exc, today, strategy)
+                await self._after_failure(choice, exc, today, strategy)
                 if exc.kind == "permanent":
-                    await self.record_failed(
+                    await self.outcomes.failed(
                         event, exc.code, exc.message, False, choice.session_id, tried
                     )
                     return
                 continue
-            await self.record_sent(event, choice, result.provider_message_id, tried)
+            await self.outcomes.sent(event, choice, result.provider_message_id, tried)
             return
         if last_error is not None and not await self.sessions.count_untried(pool, tried):
-            await self.record_failed(event, last_error.code, last_error.message, True, None, tried)
+            await self.outcomes.failed(
+                event, last_error.code, last_error.message, True, None, tried
+            )
             return
         if (now() - event.occurred_at).total_seconds() >= self.settings.max_wait_s:
-            await self.record_failed(
+            await self.outcomes.failed(
                 event,
                 "no_session_available",
                 "no session had room within the maximum wait",
@@ -138,7 +143,7 @@ class Dispatcher:
         if (
             state is None
             or state.get("status") != "queued"
-            or state.get("held")
+            or state.get(F.HELD)
             or state.get("canceled")
         ):
             log.info(
@@ -162,7 +167,7 @@ class Dispatcher:
             headers=retry_headers(attempt + 1, tried),
         )
 
-    async def after_failure(
+    async def _after_failure(
         self, session: ClaimedSession, exc: ProviderError, today: str, strategy: str = ""
     ) -> None:
         log.warning(
@@ -194,55 +199,33 @@ class Dispatcher:
             round_robin=strategy == "round_robin",
         )
 
-    async def record_sent(
-        self,
-        event: MessageRequested,
-        session: ClaimedSession,
-        provider_message_id: str,
-        tried: list[str],
-    ) -> None:
-        at = now()
-        sent = sent_event(event, session.session_id, self.provider.name, provider_message_id, at)
-        fields = {
-            "session_id": session.session_id,
-            "provider": self.provider.name,
-            "provider_message_id": provider_message_id,
-            "sent_at": at,
-            "claimed_at": session.claimed_at,
-            "tried": tried,
-        }
-        # The provider has the message: this record must land, or the message would be sent
-        # again once its lease lapses. An outage is waited out here, holding the lease.
-        await retry_through_outage(
-            lambda: self.messages.record_outcome(
-                event.message_id, "sent", at, fields, stored(sent)
-            ),
-            what="record_sent",
+    # --- a direct send (``POST /v1/messages/direct``): no queue, no pacing wait -----------
+
+    async def claim_now(
+        self, event: MessageRequested, pool: Pool, today: str
+    ) -> ClaimedSession | None:
+        """A slot on a session under its daily cap, without waiting for its pacing gap."""
+        strategy = str(event.strategy)
+        sticky = await self.chooser.sticky_session(event.user_id, event.to, strategy)
+        choice = await self.chooser.choose(
+            pool, strategy, event.to, [], today, sticky=sticky, respect_pacing=False
         )
-        await self._publish(sent, event.message_id)
+        return None if choice is None or choice == WAIT else choice
 
-    async def record_failed(
-        self,
-        event: MessageRequested,
-        code: str,
-        message: str,
-        retryable: bool,
-        session_id: str | None,
-        tried: list[str],
-    ) -> None:
-        at = now()
-        failed = failed_event(event, code, message, retryable, session_id)
-        error = {"code": code, "message": message, "retryable": retryable}
-        fields = {"error": error, "tried": tried, "failed_at": at}
-        if session_id:
-            fields["session_id"] = session_id
-        await self.messages.record_outcome(event.message_id, "failed", at, fields, stored(failed))
-        await self._publish(failed, event.message_id)
-
-    async def _publish(self, event: Event, message_id: str) -> None:
+    async def send_claimed(
+        self, event: MessageRequested, session: ClaimedSession, today: str
+    ) -> SendResult:
+        """Send through the timeout guard and record the outcome; a provider error is
+        re-raised once the failure is recorded (and the session cooled down if it is due)."""
         try:
-            await self.publisher.publish(event)
-        except Exception as exc:
-            log.warning("outcome_publish_deferred", message_id=message_id, error=str(exc)[:200])
-            return
-        self.outbox.confirmed(EVENT, message_id)
+            result = await self._send(session, event)
+        except ProviderError as exc:
+            await self._after_failure(session, exc, today, str(event.strategy))
+            tried = [session.session_id]
+            retryable = exc.kind != "permanent"
+            await self.outcomes.failed(
+                event, exc.code, exc.message, retryable, session.session_id, tried
+            )
+            raise
+        await self.outcomes.sent(event, session, result.provider_message_id, [session.session_id])
+        return result

@@ -19,10 +19,11 @@ from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.domain.calendar import now
+from sender_svc.domain.messages import F
 from sender_svc.service.events import owed_failed_event, requested_event, stored_retry_headers
 
 log = get_logger(__name__)
-REQUESTED = "requested_pending"
+REQUESTED = F.REQUESTED_PENDING
 EVENT = "event_pending"
 PUBLISH_CHUNK = 100  # publishes awaited together (confirms pipelined on the channel)
 SWEEP_ROUNDS = 50  # event batches one sweep pass may publish
