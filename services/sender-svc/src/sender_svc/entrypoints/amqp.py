@@ -1,18 +1,28 @@
-"""Subscribers of sender-svc: dispatch, receipts and the projections it keeps."""
+"""Subscribers of sender-svc: dispatch, receipts and the projections it keeps.
 
-from typing import Any
+Each queue takes only its event types (``parse_as``: any other is dead-lettered), so
+every handler is typed with the event it takes.
+"""
 
 from faststream.rabbit import RabbitMessage
-from wagate_contracts.envelope import Event
-from wagate_contracts.events import MessageRequested, MessageStatus
+from wagate_contracts.events import (
+    ApiKeyRotated,
+    MessageRequested,
+    MessageStatus,
+    SessionCreated,
+    SessionDeleted,
+    SessionStatusChanged,
+    SessionUpdated,
+    SubscriptionUpdated,
+)
 from wagate_contracts.names import Queue, RoutingKey
-from wagate_contracts.registry import parse_event
 from wagate_platform.broker import Binding
-from wagate_platform.consumer import PoisonMessage
+from wagate_platform.consumer import parse_as
 from wagate_platform.runtime import ServiceRuntime
 
 from sender_svc.domain.retry_headers import attempt_in, tried_in
 from sender_svc.service.container import Container
+from sender_svc.service.projections import ProjectedEvent
 
 PROJECTED = (
     RoutingKey.APIKEY_ROTATED,
@@ -21,6 +31,14 @@ PROJECTED = (
     RoutingKey.SESSION_UPDATED,
     RoutingKey.SESSION_DELETED,
     RoutingKey.SESSION_STATUS_CHANGED,
+)
+PROJECTED_TYPES = (
+    ApiKeyRotated,
+    SubscriptionUpdated,
+    SessionCreated,
+    SessionUpdated,
+    SessionDeleted,
+    SessionStatusChanged,
 )
 
 
@@ -33,33 +51,31 @@ def tried_of(message: RabbitMessage) -> list[str]:
 
 
 def register(runtime: ServiceRuntime, container: Container) -> None:
-    services = container
-    settings = services.settings
+    settings = container.settings
 
-    async def dispatch(event: Any, message: RabbitMessage) -> None:
-        if not isinstance(event, MessageRequested):
-            raise PoisonMessage(f"unexpected {type(event).__name__} on the dispatch queue")
-        await services.dispatcher.handle(event, attempt_of(message), tried_of(message))
+    async def on_message_requested(event: MessageRequested, message: RabbitMessage) -> None:
+        await container.dispatcher.handle(event, attempt_of(message), tried_of(message))
 
-    async def receipt(event: Any, message: RabbitMessage) -> None:
-        if not isinstance(event, MessageStatus):
-            raise PoisonMessage(f"unexpected {type(event).__name__} on the status queue")
-        await services.receipts.handle(event, attempt_of(message))
+    async def on_message_status(event: MessageStatus, message: RabbitMessage) -> None:
+        await container.receipts.handle(event, attempt_of(message))
 
-    async def project(event: Any, message: RabbitMessage) -> None:
-        assert isinstance(event, Event)
-        await services.projections.apply(event)
+    async def on_projected(event: ProjectedEvent, _: RabbitMessage) -> None:
+        await container.projections.apply(event)
 
     runtime.subscribe(
         Binding(Queue.SENDER_DISPATCH, [RoutingKey.MESSAGE_REQUESTED], settings.wait_delays_ms),
-        parse_event,
-        dispatch,
+        parse_as(MessageRequested),
+        on_message_requested,
     )
     runtime.subscribe(
         Binding(
             Queue.SENDER_STATUS, [RoutingKey.MESSAGE_STATUS], (settings.status_retry_delay_ms,)
         ),
-        parse_event,
-        receipt,
+        parse_as(MessageStatus),
+        on_message_status,
     )
-    runtime.subscribe(Binding(Queue.SENDER_PROJECTIONS, list(PROJECTED)), parse_event, project)
+    runtime.subscribe(
+        Binding(Queue.SENDER_PROJECTIONS, list(PROJECTED)),
+        parse_as(*PROJECTED_TYPES),
+        on_projected,
+    )

@@ -6,7 +6,6 @@ never overwrites newer state (idempotent on redelivery without an inbox).
 
 from dataclasses import dataclass
 
-from wagate_contracts.envelope import Event
 from wagate_contracts.events import (
     ApiKeyRotated,
     SessionCreated,
@@ -19,13 +18,23 @@ from wagate_contracts.events import (
 from sender_svc.adapters.accounts import AccountRepository
 from sender_svc.adapters.sessions import SessionRepository
 
+ProjectedEvent = (
+    ApiKeyRotated
+    | SubscriptionUpdated
+    | SessionCreated
+    | SessionUpdated
+    | SessionDeleted
+    | SessionStatusChanged
+)
+"""The other services' events sender-svc keeps a projection of."""
+
 
 @dataclass
 class Projections:
     accounts: AccountRepository
     sessions: SessionRepository
 
-    async def apply(self, event: Event) -> None:
+    async def apply(self, event: ProjectedEvent) -> None:
         at = event.occurred_at
         if isinstance(event, ApiKeyRotated):
             await self.accounts.set_api_key(event.user_id, event.key_hash, event.prefix, at)
