@@ -102,3 +102,32 @@ def test_the_checks_see_every_service():
         "stats-svc",
         "webhook-svc",
     ]
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_app_and_container_have_the_one_shape(service: Path):
+    """app.py names its parts and composes them; service/container.py builds them once."""
+    package = _package(service)
+    app = ast.parse((package / "app.py").read_text())
+    top = {type(n).__name__ + ":" + getattr(n, "name", "") for n in app.body}
+    parts = [
+        n
+        for n in app.body
+        if isinstance(n, ast.Assign) and [ast.unparse(t) for t in n.targets] == ["PARTS"]
+    ]
+    (create_app,) = [n for n in app.body if isinstance(n, ast.FunctionDef)]
+    assert len(parts) == 1
+    assert ast.unparse(parts[0].value).startswith("ServiceParts(")
+    assert create_app.name == "create_app"
+    assert ast.unparse(create_app.body[-1]).startswith("return compose(")
+    assert "ClassDef:" not in " ".join(top)
+
+    container = ast.parse((package / "service" / "container.py").read_text())
+    classes = {n.name for n in container.body if isinstance(n, ast.ClassDef)}
+    functions = {
+        n.name: [a.arg for a in n.args.args]
+        for n in container.body
+        if isinstance(n, ast.FunctionDef)
+    }
+    assert "Container" in classes
+    assert functions.get("build_container") == ["runtime", "settings"]
