@@ -13,14 +13,16 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from wagate_platform.mongo import CollectionIndexes, Document
 
+from sender_svc.domain.campaigns import C
+
 CAMPAIGNS = "campaigns"
 CAMPAIGN_INDEXES = CollectionIndexes(
     CAMPAIGNS,
     [
         IndexModel([("status", ASCENDING)]),
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),
-        IndexModel([("cancel_pending", ASCENDING)], sparse=True),
-        IndexModel([("prepare_pending", ASCENDING)], sparse=True),
+        IndexModel([(C.CANCEL_PENDING, ASCENDING)], sparse=True),
+        IndexModel([(C.PREPARE_PENDING, ASCENDING)], sparse=True),
     ],
 )
 
@@ -58,7 +60,7 @@ class CampaignRepository:
         return [d async for d in self._col.find({"status": "running"}, {"_id": 1}).limit(limit)]
 
     async def preparing(self, limit: int = 50) -> list[Document]:
-        query = {"prepare_pending": True}
+        query = {C.PREPARE_PENDING: True}
         return [d async for d in self._col.find(query, {"_id": 1}).limit(limit)]
 
     async def prepared_through(
@@ -72,9 +74,9 @@ class CampaignRepository:
     ) -> Document | None:
         """Lease a campaign still preparing (and record how far it got), or None."""
         return await self._col.find_one_and_update(
-            {"_id": campaign_id, "prepare_pending": True, **_lease_free(at, owner)},
+            {"_id": campaign_id, C.PREPARE_PENDING: True, **_lease_free(at, owner)},
             {
-                "$set": {"lease_until": until, "lease_owner": owner},
+                "$set": {C.LEASE_UNTIL: until, C.LEASE_OWNER: owner},
                 "$max": {"prepared_chunks": chunks, "prepared": recipients},
             },
             return_document=ReturnDocument.AFTER,
@@ -82,19 +84,19 @@ class CampaignRepository:
 
     async def prepared(self, campaign_id: str, at: datetime) -> None:
         await self._col.update_one(
-            {"_id": campaign_id, "prepare_pending": True},
-            {"$unset": {"prepare_pending": ""}, "$set": {"prepared_at": at}},
+            {"_id": campaign_id, C.PREPARE_PENDING: True},
+            {"$unset": {C.PREPARE_PENDING: ""}, "$set": {"prepared_at": at}},
         )
 
     async def canceling(self, limit: int = 50) -> list[Document]:
         """Canceled campaigns whose cancel is not settled yet (messages or events left)."""
-        query = {"cancel_pending": True}
+        query = {C.CANCEL_PENDING: True}
         return [d async for d in self._col.find(query, {"_id": 1}).limit(limit)]
 
     async def cancel_settled(self, campaign_id: str, at: datetime) -> None:
         await self._col.update_one(
-            {"_id": campaign_id, "cancel_pending": True},
-            {"$unset": {"cancel_pending": ""}, "$set": {"cancel_settled_at": at}},
+            {"_id": campaign_id, C.CANCEL_PENDING: True},
+            {"$unset": {C.CANCEL_PENDING: ""}, "$set": {"cancel_settled_at": at}},
         )
 
     async def lease(
@@ -108,17 +110,17 @@ class CampaignRepository:
         """The right to stream (or settle the cancel of) this campaign for a while."""
         return await self._col.find_one_and_update(
             {"_id": campaign_id, "status": status, **_lease_free(at, owner)},
-            {"$set": {"lease_until": until, "lease_owner": owner}},
+            {"$set": {C.LEASE_UNTIL: until, C.LEASE_OWNER: owner}},
             return_document=ReturnDocument.AFTER,
         )
 
     async def complete(self, campaign_id: str, at: datetime) -> None:
         await self._col.update_one(
-            {"_id": campaign_id, "status": "running", "prepare_pending": {"$ne": True}},
+            {"_id": campaign_id, "status": "running", C.PREPARE_PENDING: {"$ne": True}},
             {"$set": {"status": "completed", "completed_at": at}},
         )
 
 
 def _lease_free(at: datetime, owner: str) -> Document:
     """No live lease, or this replica's own (campaigns are few: a top-level ``$or`` is fine)."""
-    return {"$or": [{"lease_until": None}, {"lease_until": {"$lte": at}}, {"lease_owner": owner}]}
+    return {"$or": [{C.LEASE_UNTIL: None}, {C.LEASE_UNTIL: {"$lte": at}}, {C.LEASE_OWNER: owner}]}

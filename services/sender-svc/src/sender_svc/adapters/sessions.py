@@ -18,18 +18,21 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 from wagate_platform.mongo import CollectionIndexes, Document
 
+from sender_svc.domain.sessions import S
+
 SESSIONS = "sessions"
 SESSION_INDEXES = CollectionIndexes(
     SESSIONS, [IndexModel([("user_id", ASCENDING), ("status", ASCENDING)])]
 )
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CAP = {
+_OWN, _PLAN = f"${S.DAILY_LIMIT}", f"${S.PLAN_LIMIT}"
+_CAP = {  # min(own daily limit, plan limit), either of which may be unset
     "$switch": {
         "branches": [
-            {"case": {"$eq": [{"$ifNull": ["$plan_limit", None]}, None]}, "then": "$daily_limit"},
-            {"case": {"$eq": [{"$ifNull": ["$daily_limit", None]}, None]}, "then": "$plan_limit"},
+            {"case": {"$eq": [{"$ifNull": [_PLAN, None]}, None]}, "then": _OWN},
+            {"case": {"$eq": [{"$ifNull": [_OWN, None]}, None]}, "then": _PLAN},
         ],
-        "default": {"$min": ["$daily_limit", "$plan_limit"]},
+        "default": {"$min": [_OWN, _PLAN]},
     }
 }
 _NEW_COUNTERS = {
@@ -47,9 +50,9 @@ def under_cap(today: str) -> Document:
     session has no cap, or has not sent today yet, or has sent fewer than its cap today."""
     return {
         "$or": [
-            {"$eq": [{"$ifNull": ["$cap", None]}, None]},
+            {"$eq": [{"$ifNull": [f"${S.CAP}", None]}, None]},
             {"$ne": ["$day", today]},
-            {"$lt": [{"$ifNull": ["$used", 0]}, "$cap"]},
+            {"$lt": [{"$ifNull": ["$used", 0]}, f"${S.CAP}"]},
         ]
     }
 
@@ -67,7 +70,7 @@ class Pool:
             "user_id": self.user_id,
             "status": "connected",
             "deleted": {"$ne": True},
-            "provider_session": {"$exists": True},
+            S.PROVIDER_SESSION: {"$exists": True},
         }
         ids: Document = {"$nin": exclude}
         if self.session_ids:
@@ -131,13 +134,13 @@ class SessionRepository:
             query,
             [{"$set": updates}],
             sort=sort,
-            projection={"provider": 1, "provider_session": 1},
+            projection={"provider": 1, S.PROVIDER_SESSION: 1},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
             return None
         return ClaimedSession(
-            str(doc["_id"]), str(doc["provider"]), str(doc["provider_session"]), at
+            str(doc["_id"]), str(doc["provider"]), str(doc[S.PROVIDER_SESSION]), at
         )
 
     async def release(
@@ -186,7 +189,7 @@ class SessionRepository:
         newer_status = {"$gt": [_literal(at), {"$ifNull": ["$status_at", EPOCH]}]}
         stage1: Document = {
             **{k: _literal(v) for k, v in fields.items()},
-            "plan_limit": _literal(plan_limit),
+            S.PLAN_LIMIT: _literal(plan_limit),
             "status": {"$cond": [newer_status, _literal(status), "$status"]},
             "status_at": {"$cond": [newer_status, _literal(at), "$status_at"]},
             "state_at": _literal(at),
@@ -200,7 +203,7 @@ class SessionRepository:
         }
         with contextlib.suppress(DuplicateKeyError):  # stale or deleted: a newer one applied
             await self._col.update_one(
-                guard, [{"$set": stage1}, {"$set": {"cap": _CAP}}], upsert=True
+                guard, [{"$set": stage1}, {"$set": {S.CAP: _CAP}}], upsert=True
             )
 
     async def apply_status(
@@ -231,7 +234,7 @@ class SessionRepository:
         """A new plan: every session's cap becomes min(own limit, plan limit)."""
         await self._col.update_many(
             {"user_id": user_id},
-            [{"$set": {"plan_limit": _literal(plan_limit)}}, {"$set": {"cap": _CAP}}],
+            [{"$set": {S.PLAN_LIMIT: _literal(plan_limit)}}, {"$set": {S.CAP: _CAP}}],
         )
 
 

@@ -20,6 +20,7 @@ from wagate_platform.mongo import Document
 from sender_svc.adapters.campaign_messages import CAMPAIGN_CANCELED, CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.domain.calendar import now
+from sender_svc.domain.campaigns import C
 from sender_svc.service.outbox import MessageOutbox
 
 SETTLE_ROUNDS = 10  # batches one tick fails and publishes per canceled campaign
@@ -47,7 +48,7 @@ class CancelSettler:
                 break
         else:
             return False
-        if campaign.get("prepare_pending"):
+        if campaign.get(C.PREPARE_PENDING):
             return False  # more messages are coming: settled once they are failed too
         if await self.messages.count(cid, status="queued"):
             return False  # leased by a dispatcher: it records sent/failed or releases it

@@ -11,21 +11,23 @@ from typing import Any
 
 from wagate_platform.mongo import Document
 
+from sender_svc.domain.campaigns import C
+
 SENT_LIKE = ("sent", "delivered", "read", "played")
 
 
 def shown_status(doc: Document) -> str:
     status = str(doc["status"])
-    if status == "canceled" and doc.get("cancel_pending"):
+    if status == "canceled" and doc.get(C.CANCEL_PENDING):
         return "canceling"
-    if status == "running" and doc.get("prepare_pending"):
+    if status == "running" and doc.get(C.PREPARE_PENDING):
         return "preparing"
     return status
 
 
 def campaign_view(doc: Document, counts: list[Document] | None = None) -> dict[str, Any]:
     total = int(doc["total"])
-    prepared = int(doc.get("prepared", total)) if doc.get("prepare_pending") else total
+    prepared = int(doc.get("prepared", total)) if doc.get(C.PREPARE_PENDING) else total
     view: dict[str, Any] = {
         "id": doc["_id"],
         "name": doc.get("name"),

@@ -24,6 +24,7 @@ from sender_svc.adapters.campaign_messages import CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.adapters.recipient_chunks import RecipientChunks, chunked
 from sender_svc.domain.calendar import now, now_ms
+from sender_svc.domain.campaigns import C
 from sender_svc.domain.commands import CampaignCommand, CampaignRecipient
 from sender_svc.domain.errors import (
     CampaignNotFound,
@@ -101,8 +102,8 @@ class Campaigns:
                 "strategy": body.strategy,
                 "created_at": at,
                 "correlation_id": get_correlation_id(),
-                "lease_until": None,
-                "prepare_pending": True,
+                C.LEASE_UNTIL: None,
+                C.PREPARE_PENDING: True,
                 "chunks": len(chunks),
                 "prepared_chunks": 0,
                 "prepared": 0,
@@ -128,7 +129,7 @@ class Campaigns:
         """Stop at once (no dispatcher can take a queued message once this answers: only
         the messages handed to the queue, at most the window, are written here); failing
         the queued ones with their ``message.failed`` is the streamer's settle step."""
-        pending = {"cancel_pending": True, "lease_until": None}
+        pending = {C.CANCEL_PENDING: True, C.LEASE_UNTIL: None}
         doc = await self._transition(user_id, cid, ["running", "paused"], "canceled", pending)
         await self.messages.stop_in_flight(cid)
         return campaign_view(doc)

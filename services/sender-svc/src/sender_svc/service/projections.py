@@ -17,6 +17,7 @@ from wagate_contracts.events import (
 
 from sender_svc.adapters.accounts import AccountRepository
 from sender_svc.adapters.sessions import SessionRepository
+from sender_svc.domain.sessions import S
 
 ProjectedEvent = (
     ApiKeyRotated
@@ -58,11 +59,11 @@ class Projections:
                     "session_id",
                     "name",
                     "is_default",
-                    "daily_limit",
+                    S.DAILY_LIMIT,
                     "status",
                     "group_ids",
                     "provider",
-                    "provider_session",
+                    S.PROVIDER_SESSION,
                     "phone_number",
                 }
             )

@@ -19,6 +19,7 @@ from wagate_platform.periodic import PeriodicTask
 from sender_svc.adapters.campaign_messages import CampaignMessages
 from sender_svc.adapters.campaigns import CampaignRepository
 from sender_svc.domain.calendar import now
+from sender_svc.domain.campaigns import C
 from sender_svc.service.campaign_cancel import CancelSettler
 from sender_svc.service.campaign_prep import campaign_lease_s
 from sender_svc.service.outbox import MessageOutbox
@@ -63,7 +64,7 @@ class CampaignStreamer:
         cid = campaign["_id"]
         queued = await self.messages.count(cid, status="queued")
         if queued == 0:
-            if not campaign.get("prepare_pending"):
+            if not campaign.get(C.PREPARE_PENDING):
                 await self.repo.complete(cid, now())
             return
         in_flight = await self.messages.count(cid, status="queued", held=False)
