@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from sender_svc.adapters.providers import ProviderAdapter
-from sender_svc.adapters.sessions import ClaimedSession, Pool
+from sender_svc.adapters.sessions import Pool
+from sender_svc.domain.sessions import ClaimedSession
 from sender_svc.service import dispatch as dispatch_module
 from sender_svc.service.dispatch import Dispatcher
 from sender_svc.settings import SenderSettings

@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 from wagate_platform.mongo import CollectionIndexes, Document
 
-from sender_svc.domain.sessions import S
+from sender_svc.domain.sessions import ClaimedSession, S
 
 SESSIONS = "sessions"
 SESSION_INDEXES = CollectionIndexes(
@@ -79,14 +79,6 @@ class Pool:
         if self.group_id:
             query["group_ids"] = self.group_id
         return query
-
-
-@dataclass(frozen=True)
-class ClaimedSession:
-    session_id: str
-    provider: str
-    provider_session: str
-    claimed_at: datetime
 
 
 def _literal(value: Any) -> Document:

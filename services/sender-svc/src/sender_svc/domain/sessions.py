@@ -4,6 +4,8 @@ A session's daily ``cap`` is the smaller of its own ``daily_limit`` and the plan
 ``plan_limit`` (either may be unset); ``provider_session`` is its name at the provider.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 
@@ -15,3 +17,13 @@ class SessionField:
 
 
 S = SessionField
+
+
+@dataclass(frozen=True)
+class ClaimedSession:
+    """One send slot taken on a session (``claimed_at`` is when)."""
+
+    session_id: str
+    provider: str
+    provider_session: str
+    claimed_at: datetime

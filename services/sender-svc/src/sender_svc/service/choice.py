@@ -15,9 +15,10 @@ from typing import Literal
 from wagate_platform.mongo import Document
 
 from sender_svc.adapters.messages import MessageRepository
-from sender_svc.adapters.sessions import ClaimedSession, Pool, SessionRepository
+from sender_svc.adapters.sessions import Pool, SessionRepository
 from sender_svc.domain.calendar import now
 from sender_svc.domain.pacing import next_free_at
+from sender_svc.domain.sessions import ClaimedSession
 
 SORTS: dict[str, list[tuple[str, int]]] = {
     "least_recently_used": [("lru_us", 1), ("_id", 1)],

@@ -31,10 +31,11 @@ from wagate_providers.base import ProviderError, SendResult
 
 from sender_svc.adapters.messages import MessageRepository
 from sender_svc.adapters.providers import ProviderAdapter
-from sender_svc.adapters.sessions import ClaimedSession, Pool, SessionRepository, cooldown
+from sender_svc.adapters.sessions import Pool, SessionRepository, cooldown
 from sender_svc.domain.calendar import day_key, now
 from sender_svc.domain.messages import F
 from sender_svc.domain.retry_headers import retry_headers
+from sender_svc.domain.sessions import ClaimedSession
 from sender_svc.service.choice import WAIT, SessionChooser
 from sender_svc.service.outbox import MessageOutbox
 from sender_svc.service.outcomes import Outcomes

@@ -10,8 +10,8 @@ from wagate_platform.logging import get_logger
 from wagate_platform.publisher import EventPublisher
 
 from sender_svc.adapters.messages import MessageRepository
-from sender_svc.adapters.sessions import ClaimedSession
 from sender_svc.domain.calendar import now
+from sender_svc.domain.sessions import ClaimedSession
 from sender_svc.service.events import failed_event, sent_event, stored
 from sender_svc.service.outbox import EVENT, MessageOutbox
 
