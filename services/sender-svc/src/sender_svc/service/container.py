@@ -67,28 +67,10 @@ class Container:
     lost_dispatch: LostDispatchSweep
     provider: ProviderAdapter
 
-    @property
-    def indexes(self) -> Sequence[CollectionIndexes]:
-        return INDEXES
-
-    @property
-    def on_start(self) -> Sequence[Hook]:
-        """The background loops, started once the broker is up."""
-        return (
-            self.outbox.start,
-            self.preparer.start,
-            self.streamer.start,
-            self.lost_dispatch.start,
-        )
-
-    @property
-    def on_stop(self) -> Sequence[Hook]:
-        return (
-            self.lost_dispatch.stop,
-            self.streamer.stop,
-            self.preparer.stop,
-            self.outbox.stop,
-        )
+    indexes: Sequence[CollectionIndexes]
+    on_start: Sequence[Hook]
+    """The background loops, started once the broker is up (stopped in reverse)."""
+    on_stop: Sequence[Hook]
 
 
 def campaign_services(
@@ -150,6 +132,11 @@ def build_container(runtime: ServiceRuntime, settings: SenderSettings) -> Contai
         settings,
         PoolResolver(campaigns),
     )
+    campaign = campaign_services(runtime, settings, campaigns, outbox, check)
+    lost_dispatch = LostDispatchSweep(
+        LostMessages(db), DispatchBacklog(runtime.broker, runtime.topology), outbox, settings
+    )
+    loops = (outbox, campaign["preparer"], campaign["streamer"], lost_dispatch)
     return Container(
         settings=settings,
         auth=Authenticator(accounts),
@@ -160,10 +147,11 @@ def build_container(runtime: ServiceRuntime, settings: SenderSettings) -> Contai
         dispatcher=dispatcher,
         receipts=FollowReceipts(messages, runtime.publisher, runtime.topology, settings),
         projections=Projections(accounts, sessions),
-        **campaign_services(runtime, settings, campaigns, outbox, check),
+        **campaign,
         outbox=outbox,
-        lost_dispatch=LostDispatchSweep(
-            LostMessages(db), DispatchBacklog(runtime.broker, runtime.topology), outbox, settings
-        ),
+        lost_dispatch=lost_dispatch,
         provider=provider,
+        indexes=INDEXES,
+        on_start=[loop.start for loop in loops],
+        on_stop=[loop.stop for loop in reversed(loops)],
     )
