@@ -1,13 +1,16 @@
 """The shape every service keeps, checked by reading its code (no import, no run).
 
 - ``domain/``, ``service/`` and ``adapters/`` never import FastAPI or Starlette, nor the
-  platform's HTTP modules (errors at the edge: entry points map domain errors to HTTP);
+  platform's HTTP modules (errors at the edge: entry points map domain errors to HTTP),
+  the composition root included;
 - no use case takes the whole ``ServiceRuntime``: its collaborators come from the
   service's composition root (``service/container.py``);
 - one service never imports another.
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p for p in (ROOT / "services").glob("*-svc") if (p / "src").is_dir())
 INNER_LAYERS = ("domain", "service", "adapters")
-HTTP_MODULES = ("fastapi", "starlette", "wagate_platform.errors", "wagate_platform.http")
+HTTP_MODULES = (
+    "fastapi",
+    "starlette",
+    "wagate_platform.auth",
+    "wagate_platform.edge",
+    "wagate_platform.errors",
+    "wagate_platform.http",
+)
+"""FastAPI itself and the platform modules built on it (``wagate_platform.identity`` holds
+the principal and API key rules without it)."""
 COMPOSITION_ROOTS = {"container.py", "bootstrap.py"}
 
 
@@ -131,3 +143,27 @@ def test_app_and_container_have_the_one_shape(service: Path):
     }
     assert "Container" in classes
     assert functions.get("build_container") == ["runtime", "settings"]
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_the_inner_layers_load_without_fastapi(service: Path):
+    """Not even indirectly: importing every domain, use case and adapter module (the
+    composition root aside) leaves FastAPI and Starlette unloaded."""
+    package = _package(service)
+    modules = [
+        ".".join(f.relative_to(package.parent).with_suffix("").parts)
+        for f in _inner_files(service)
+        if f.name not in COMPOSITION_ROOTS and f.name != "__init__.py"
+    ]
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'starlette'))\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

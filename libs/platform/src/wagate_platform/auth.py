@@ -3,38 +3,43 @@
 A JWT needs ``sub`` (the user id), ``role`` (customer or admin) and ``exp``; ``exp``,
 ``nbf`` and ``iat``, when present, must be JSON numbers (RFC 7519 NumericDate): PyJWT
 alone would take ``"exp": "1999999999"``.
-API keys are random, prefixed ``wg_live_``, and stored only as their SHA-256.
+The principal and the API key rules live in ``wagate_platform.identity`` (no FastAPI),
+re-exported here.
 """
 
-import hashlib
-import secrets
 import time
-from dataclasses import dataclass
-from typing import Literal
 
 import jwt
 from fastapi import Request
 
 from wagate_platform.errors import ApiError
+from wagate_platform.identity import (
+    API_KEY_PREFIX,
+    Principal,
+    Role,
+    api_key_display_prefix,
+    generate_api_key,
+    hash_api_key,
+    looks_like_api_key,
+)
 
-Role = Literal["customer", "admin"]
-API_KEY_PREFIX = "wg_live_"
+__all__ = [
+    "API_KEY_PREFIX",
+    "JwtAuthenticator",
+    "Principal",
+    "Role",
+    "api_key_display_prefix",
+    "api_key_from_request",
+    "bearer_token",
+    "decode_jwt",
+    "generate_api_key",
+    "hash_api_key",
+    "issue_jwt",
+    "looks_like_api_key",
+    "unauthorized",
+]
 JWT_ALGORITHM = "HS256"
 NUMERIC_DATE_CLAIMS = ("exp", "nbf", "iat")
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    role: Role
-    via: Literal["jwt", "api_key"] = "jwt"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def can_access(self, user_id: str) -> bool:
-        return self.is_admin or self.user_id == user_id
 
 
 def unauthorized(message: str = "missing or invalid credentials") -> ApiError:
@@ -83,10 +88,6 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-def looks_like_api_key(token: str) -> bool:
-    return token.startswith(API_KEY_PREFIX)
-
-
 def api_key_from_request(request: Request) -> str | None:
     """The API key from ``X-Api-Key`` or ``Authorization: Bearer wg_live_...``."""
     key = request.headers.get("x-api-key")
@@ -96,20 +97,6 @@ def api_key_from_request(request: Request) -> str | None:
     if token and looks_like_api_key(token):
         return token
     return None
-
-
-def generate_api_key() -> str:
-    """A new key: the prefix and 256 bits of randomness."""
-    return API_KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_api_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def api_key_display_prefix(key: str) -> str:
-    """What may be shown and logged of a key: the prefix and four characters."""
-    return key[: len(API_KEY_PREFIX) + 4]
 
 
 class JwtAuthenticator:

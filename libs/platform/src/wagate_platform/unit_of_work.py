@@ -8,7 +8,7 @@ its runtime), never the runtime itself.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -17,7 +17,9 @@ from wagate_contracts.envelope import Event
 from wagate_platform.mongo import Document
 from wagate_platform.outbox import Outbox, OutboxRelay
 from wagate_platform.publisher import EventPublisher
-from wagate_platform.runtime import ServiceRuntime
+
+if TYPE_CHECKING:  # the runtime hosts FastAPI; a use case taking a UnitOfWork must not
+    from wagate_platform.runtime import ServiceRuntime
 
 T = TypeVar("T")
 Work = Callable[[AsyncClientSession], Awaitable[tuple[T, list[Event]]]]
@@ -31,7 +33,7 @@ class UnitOfWork:
     relay: OutboxRelay
 
     @classmethod
-    def of(cls, runtime: ServiceRuntime) -> "UnitOfWork":
+    def of(cls, runtime: "ServiceRuntime") -> "UnitOfWork":
         return cls(runtime.mongo, runtime.publisher, runtime.outbox, runtime.relay)
 
     async def transact(self, work: Work[T]) -> tuple[T, list[Event]]:
@@ -54,11 +56,3 @@ class UnitOfWork:
         result, events = await self.transact(work)
         await self.relay.publish_now(events)
         return result
-
-
-async def transact(runtime: ServiceRuntime, work: Work[T]) -> tuple[T, list[Event]]:
-    return await UnitOfWork.of(runtime).transact(work)
-
-
-async def commit(runtime: ServiceRuntime, work: Work[T]) -> T:
-    return await UnitOfWork.of(runtime).commit(work)

@@ -6,7 +6,7 @@ from datetime import datetime
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts import ApiKeyRotated, Service
 from wagate_contracts.envelope import Event
-from wagate_platform.auth import api_key_display_prefix, generate_api_key, hash_api_key
+from wagate_platform.identity import api_key_display_prefix, generate_api_key, hash_api_key
 from wagate_platform.unit_of_work import UnitOfWork
 
 from billing_svc.adapters.api_key_repository import ApiKeyRepository

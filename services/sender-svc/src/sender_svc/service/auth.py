@@ -9,7 +9,7 @@ per-minute window. Reading the headers and verifying the token is the entry poin
 
 from dataclasses import dataclass
 
-from wagate_platform.auth import hash_api_key
+from wagate_platform.identity import hash_api_key
 
 from sender_svc.adapters.accounts import Account, AccountRepository
 from sender_svc.domain.calendar import (

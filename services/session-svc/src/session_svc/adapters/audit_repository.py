@@ -7,7 +7,7 @@ from typing import Any
 from pymongo import DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from wagate_platform.auth import Principal
+from wagate_platform.identity import Principal
 from wagate_platform.mongo import CollectionIndexes, Document
 
 AUDIT = "audit_log"

@@ -4,7 +4,7 @@ import base64
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from wagate_platform.auth import Principal
+from wagate_platform.auth import JwtAuthenticator, Principal
 from wagate_platform.domain_errors import (
     Conflict,
     DomainError,
@@ -47,12 +47,13 @@ ERROR_STATUSES: dict[type[DomainError], int] = {
 
 
 def build_routers(container: Container) -> list[APIRouter]:
-    return [session_routes(container), group_routes(container)]
+    auth = JwtAuthenticator(container.settings.auth_jwt_secret.get_secret_value())
+    return [session_routes(container, auth), group_routes(container, auth)]
 
 
-def session_routes(container: Container) -> APIRouter:
+def session_routes(container: Container, auth: JwtAuthenticator) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["sessions"])
-    User = Annotated[Principal, Depends(container.auth.principal)]
+    User = Annotated[Principal, Depends(auth.principal)]
     create, sessions, lifecycle = (
         container.create_session,
         container.sessions,

@@ -3,16 +3,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from wagate_platform.auth import Principal
+from wagate_platform.auth import JwtAuthenticator, Principal
 
 from session_svc.entrypoints.schemas import GroupIn, GroupListOut, GroupOut, GroupPatchIn
 from session_svc.service.container import Container
 
 
-def group_routes(container: Container) -> APIRouter:
+def group_routes(container: Container, auth: JwtAuthenticator) -> APIRouter:
     """The session-group routes (part of ``http.build_routers``)."""
     router = APIRouter(prefix="/v1/session-groups", tags=["session groups"])
-    User = Annotated[Principal, Depends(container.auth.principal)]
+    User = Annotated[Principal, Depends(auth.principal)]
     groups = container.groups
 
     @router.get("", response_model=GroupListOut)

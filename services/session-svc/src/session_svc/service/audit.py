@@ -1,6 +1,6 @@
 """Reading the audit log: owners read their own entries, admins anyone's."""
 
-from wagate_platform.auth import Principal
+from wagate_platform.identity import Principal
 from wagate_platform.mongo import Document
 
 from session_svc.adapters.audit_repository import AuditRepository

@@ -8,7 +8,6 @@ of work, the publisher and topology, billing's and the provider's clients).
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wagate_platform.auth import JwtAuthenticator
 from wagate_platform.inbox import Inbox
 from wagate_platform.mongo import CollectionIndexes
 from wagate_platform.runtime import Hook, ServiceRuntime
@@ -39,7 +38,6 @@ from session_svc.settings import SessionSettings
 @dataclass(frozen=True)
 class Container:
     settings: SessionSettings
-    auth: JwtAuthenticator
     sessions_repo: SessionRepository
     audit_repo: AuditRepository
     groups_repo: GroupRepository
@@ -80,7 +78,6 @@ def build_container(runtime: ServiceRuntime, settings: SessionSettings) -> Conta
     )
     return Container(
         settings=settings,
-        auth=JwtAuthenticator(settings.auth_jwt_secret.get_secret_value()),
         sessions_repo=sessions,
         audit_repo=audit,
         groups_repo=groups,

@@ -8,7 +8,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 from wagate_contracts import DenialReason, SubscriptionChecked
 from wagate_contracts.envelope import Event
-from wagate_platform.auth import Principal
+from wagate_platform.identity import Principal
 from wagate_platform.unit_of_work import UnitOfWork
 
 from session_svc.adapters.audit_repository import AuditRepository, audit_entry

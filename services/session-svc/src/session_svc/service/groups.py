@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 from wagate_contracts.envelope import Event
-from wagate_platform.auth import Principal
+from wagate_platform.identity import Principal
 from wagate_platform.mongo import Document
 from wagate_platform.unit_of_work import UnitOfWork
 

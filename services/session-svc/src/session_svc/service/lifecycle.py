@@ -10,8 +10,8 @@ import asyncio
 from pymongo.asynchronous.client_session import AsyncClientSession
 from wagate_contracts import SessionStatus
 from wagate_contracts.envelope import Event
-from wagate_platform.auth import Principal
 from wagate_platform.domain_errors import DomainError
+from wagate_platform.identity import Principal
 from wagate_platform.mongo import Document
 from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, QrCode, SessionManager

@@ -6,7 +6,7 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 from wagate_contracts.envelope import Event
-from wagate_platform.auth import Principal
+from wagate_platform.identity import Principal
 from wagate_platform.logging import get_logger
 from wagate_platform.unit_of_work import UnitOfWork
 from wagate_providers.base import ProviderError, SessionManager
