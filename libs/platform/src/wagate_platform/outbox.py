@@ -65,6 +65,8 @@ class OutboxRelay:
 
     async def publish_now(self, events: Sequence[Event]) -> None:
         """Publish freshly committed events; on failure the sweep retries them later."""
+        if not events:
+            return  # nothing was stored: no delete round trip
         try:
             for event in events:
                 await self._publisher.publish(event)
