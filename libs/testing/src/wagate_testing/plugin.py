@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import pytest
 import pytest_asyncio
+from wagate_contracts.names import retry_queue
 from wagate_platform.settings import ServiceSettings
 
 from wagate_testing.cleanup import Janitor, sweep_dead_owners
@@ -82,6 +83,8 @@ class SettingsFactory:
         settings = settings_cls(**values)
         self._janitor.track_database(settings.mongodb_database)
         self._janitor.track_namespace(self.namespace)
+        for delay in settings.amqp_retry_delays_ms:  # declared by any app these settings start
+            self._janitor.track_queue(f"{self.namespace}{retry_queue(delay)}")
         return settings
 
 
