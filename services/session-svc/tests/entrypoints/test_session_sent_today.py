@@ -166,5 +166,8 @@ async def test_concurrent_deliveries_are_counted_in_batches_exactly_once(stack):
     trips = commands.by_origin.get(f"amqp:{MESSAGE_COUNTS_QUEUE}", 0) - before
     shown = [(await _session(stack, "bo", sid))["sent_today"] for sid in sids]
     assert shown == [30, 30]
-    # one transaction per batch instead of one per delivery (4+ round trips each)
-    assert trips < 75, commands.by_origin
+    # one transaction per batch instead of one per delivery (4+ round trips each: 300+ for
+    # these 75). How many batches form depends on how deliveries arrive (an idle machine
+    # gives ~10, a busy one up to ~13 at ~6 trips each), so the bound is half the
+    # per-delivery cost rather than a tight figure that a busy CI machine crosses.
+    assert trips < 150, commands.by_origin
