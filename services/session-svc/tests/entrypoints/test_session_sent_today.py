@@ -83,7 +83,9 @@ async def test_sent_today_is_exact_under_redelivery_and_turns_health_yellow(stac
         assert (shown["sent_today"], shown["health"]) == (8, "green")
         assert datetime.fromisoformat(shown["last_active_at"]) == latest
 
-        ninth = _sent("sam", sid, latest - timedelta(minutes=5))  # older: last_active_at stays
+        # older than the eight (last_active_at stays), but still today: five minutes earlier
+        # fell on yesterday when the suite ran just after midnight UTC
+        ninth = _sent("sam", sid, latest - timedelta(seconds=30))
         await _publish_all(stack, [ninth, ninth])
         near = await _session(stack, "sam", sid)
         assert (near["sent_today"], near["health"]) == (9, "yellow")
